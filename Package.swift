@@ -1,0 +1,120 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "imagespec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "imagespec", targets: ["imagespec"]),
+        .library(name: "OCI", targets: ["OCI"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Spec", targets: ["Spec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    ],
+    targets: [
+        // System libraries
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Pure model: references, digests, manifests, configs. No I/O.
+        .target(
+            name: "OCI",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Distribution client: auth chain, blobs, manifests, retries.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "OCI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The ImageSpec model, YAML/JSON loading and flytekit-identical naming.
+        .target(
+            name: "Spec",
+            dependencies: [
+                "OCI",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reproducible tar writer, gzip/zstd, streaming digests.
+        .target(
+            name: "Layers",
+            dependencies: [
+                "OCI", "CZlib", "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Plan → layers → image → destination (registry, OCI layout, docker-archive).
+        .target(
+            name: "Builder",
+            dependencies: [
+                "OCI", "Registry", "Spec", "Layers",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line tool: thin, no logic of its own.
+        .executableTarget(
+            name: "imagespec",
+            dependencies: [
+                "OCI", "Registry", "Spec", "Layers", "Builder",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test helpers: real registry fixtures (docker-registry, token server) and an in-process fake server.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "OCI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SpecTests", dependencies: ["Spec", "TestSupport"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "OCI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BuilderTests", dependencies: ["Builder", "OCI", "Registry", "Spec", "Layers", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

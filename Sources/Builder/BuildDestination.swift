@@ -1,0 +1,47 @@
+import OCI
+
+/// Where a built image goes.
+public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
+    /// Pushed to a registry under this reference (tag).
+    case registry(Reference)
+    /// Written as an OCI image layout directory; the image is tagged `tag` (`org.opencontainers.image.ref.name`).
+    case ociLayout(path: String, tag: String)
+    /// Written as a tarball that `docker load` / `podman load` accept, naming the image `name`.
+    case dockerArchive(path: String, name: String)
+
+    /// Parses `--output`: `oci:DIR`, `docker-archive:FILE` or `docker://REF`; `plan` supplies the tag and name.
+    public init(parsing text: String, plan: BuildPlan) throws(BuildError) {
+        if text.hasPrefix("oci:") {
+            let path = String(text.dropFirst(4))
+            guard !path.isEmpty else {
+                throw BuildError(.destination, "--output oci: needs a directory, e.g. oci:./image")
+            }
+            self = .ociLayout(path: path, tag: plan.tag)
+        } else if text.hasPrefix("docker-archive:") {
+            let path = String(text.dropFirst("docker-archive:".count))
+            guard !path.isEmpty else {
+                throw BuildError(.destination, "--output docker-archive: needs a file, e.g. docker-archive:image.tar")
+            }
+            self = .dockerArchive(path: path, name: plan.imageName)
+        } else if text.hasPrefix("docker://") {
+            do {
+                self = .registry(try Reference(String(text.dropFirst("docker://".count))))
+            } catch {
+                throw BuildError(.destination, "--output \(text): \(error)")
+            }
+        } else {
+            throw BuildError(
+                .destination,
+                "--output \(text): unknown destination — use oci:DIR, docker-archive:FILE or docker://REF")
+        }
+    }
+
+    /// `docker://…`, `oci:DIR:TAG` or `docker-archive:FILE`.
+    public var description: String {
+        switch self {
+        case .registry(let reference): "docker://\(reference)"
+        case .ociLayout(let path, let tag): "oci:\(path):\(tag)"
+        case .dockerArchive(let path, _): "docker-archive:\(path)"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Layers
+
+/// How a build runs: things that are not in the spec (flags, environment, caches).
+public struct BuildOptions: Sendable {
+    /// Whether and which `flytekit` is added to the packages (default: `flytekit`, any version).
+    public var flytekit: FlytekitRequirement
+    /// Layer compression (default gzip level 1).
+    public var compression: LayerCompression
+    /// Timestamp of every file, the config and the history, in seconds (default: `SOURCE_DATE_EPOCH`, else 0).
+    public var sourceDateEpoch: Int64
+    /// The local layer cache (also holds downloaded base blobs and build scratch space).
+    public var cacheRoot: String
+    /// The `uv` executable; nil looks it up on `PATH` of ``environment``.
+    public var uvExecutable: String?
+    /// Environment for `uv` (proxies, `UV_CACHE_DIR`, `PATH`, …) and for `SOURCE_DATE_EPOCH`.
+    public var environment: [String: String]
+    /// The Python version of the machine flytekit runs on (`major.minor`), used for the default base image when the
+    /// spec has no `python_version`; nil asks `python3` on `PATH` when needed.
+    public var localPythonVersion: String?
+    /// How many blobs are uploaded (and layers compressed) at once.
+    public var concurrency: Int
+
+    /// Creates options; `environment` also provides `SOURCE_DATE_EPOCH` and the default cache directory.
+    public init(
+        flytekit: FlytekitRequirement = .latest, compression: LayerCompression = .gzip(),
+        sourceDateEpoch: Int64? = nil, cacheRoot: String? = nil, uvExecutable: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, localPythonVersion: String? = nil,
+        concurrency: Int = 4
+    ) throws(BuildError) {
+        self.flytekit = flytekit
+        self.compression = compression
+        if let sourceDateEpoch {
+            self.sourceDateEpoch = sourceDateEpoch
+        } else {
+            do {
+                self.sourceDateEpoch = try LayerOptions.sourceDateEpoch(environment: environment)
+            } catch {
+                throw BuildError(.invalidSpec, error.message)
+            }
+        }
+        self.cacheRoot = cacheRoot ?? LayerCache.defaultRoot(environment: environment)
+        self.uvExecutable = uvExecutable
+        self.environment = environment
+        self.localPythonVersion = localPythonVersion
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// The layer options these settings give.
+    var layerOptions: LayerOptions {
+        LayerOptions(compression: compression, mtime: sourceDateEpoch)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Layers
+import OCI
+import Registry
+
+/// Builds ImageSpec images without a container engine: resolve the base, install wheels with uv for the image's
+/// platform, split them into reproducible layers (through the layer cache), assemble config and manifest, and
+/// publish to a registry, an OCI layout or a docker-archive.
+///
+/// ```swift
+/// let builder = ImageBuilder(client: client, options: try BuildOptions())
+/// let report = try await builder.run(plan, destination: .registry(plan.target!))
+/// ```
+public struct ImageBuilder: Sendable {
+    /// The registry client (base pulls, pushes, the exists check).
+    public let client: RegistryClient
+    /// Build options.
+    public let options: BuildOptions
+    /// The local layer cache (blobs of new layers and of downloaded base layers).
+    public let cache: LayerCache
+
+    /// Creates a builder.
+    public init(client: RegistryClient, options: BuildOptions) {
+        self.client = client
+        self.options = options
+        self.cache = LayerCache(root: options.cacheRoot)
+    }
+
+    /// The exists short-circuit and the build: when `destination` is a registry, the image already exists there and
+    /// `force` is false, returns a report with `skipped` set after one manifest HEAD; otherwise builds and
+    /// publishes. A registry error during the check is an error, never "assume it exists".
+    public func run(_ plan: BuildPlan, destination: BuildDestination, force: Bool = false)
+        async throws(BuildError) -> BuildReport
+    {
+        if case .registry(let reference) = destination, !force {
+            let existing: Descriptor?
+            do {
+                existing = try await client.headManifest(reference)
+            } catch {
+                throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+            }
+            if let existing {
+                return BuildReport(
+                    image: reference.description, digest: existing.digest.description, skipped: true,
+                    destination: destination.description, platforms: [])
+            }
+        }
+        let images = try await build(plan)
+        return try await Publisher(client: client, options: options, cache: cache).publish(
+            images, plan: plan, to: destination)
+    }
+
+    /// Builds the image for every platform of `plan` (nothing is written outside the layer cache).
+    public func build(_ plan: BuildPlan) async throws(BuildError) -> [BuiltImage] {
+        let baseReference: Reference
+        do {
+            baseReference = try Reference(plan.baseImage)
+        } catch {
+            throw BuildError(.invalidSpec, "base_image \"\(plan.baseImage)\": \(error)")
+        }
+        let installer = try PythonInstaller(executable: options.uvExecutable, environment: options.environment)
+        var images: [BuiltImage] = []
+        for platform in plan.platforms {
+            images.append(try await build(plan, platform: platform, base: baseReference, installer: installer))
+        }
+        return images
+    }
+
+    func build(
+        _ plan: BuildPlan, platform: Platform, base baseReference: Reference, installer: PythonInstaller
+    ) async throws(BuildError) -> BuiltImage {
+        let base = try await ResolvedBase.resolve(
+            baseReference, platform: platform, client: client, blobsDirectory: cache.blobsDirectory)
+        let scratch = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let staging = scratch + "/target"
+        try await installer.install(plan: plan, python: base.python, platform: platform, staging: staging)
+        let tree = try StagingTree(root: staging, python: base.python)
+        let limit = 127 - base.manifest.layers.count - StagingTree.groupCount - 3
+        var planned = try tree.layers(maxOwnLayers: min(60, max(0, limit)))
+        if !plan.files.isEmpty {
+            do {
+                planned.append(
+                    PlannedLayer(
+                        kind: .files, createdBy: "imagespec: COPY source_root/copy files to /root", packages: [],
+                        source: try LayerSource(items: plan.files)))
+            } catch {
+                throw BuildError(.layer, "copy/source_root files: \(error.message)")
+            }
+        }
+        if base.manifest.layers.count + planned.count > 127 {
+            throw BuildError(
+                .layer,
+                "the image would have \(base.manifest.layers.count + planned.count) layers, more than the 127 "
+                    + "runtimes allow — use a base image with fewer layers")
+        }
+        let results: [LayerBuildResult]
+        do {
+            results = try await cache.layers(
+                for: planned.map(\.source), options: options.layerOptions, maxConcurrency: options.concurrency)
+        } catch {
+            throw BuildError(.layer, error.message)
+        }
+        let layers = zip(planned, results).map { plannedLayer, result in
+            BuiltLayer(
+                blob: result.blob, kind: plannedLayer.kind, createdBy: plannedLayer.createdBy,
+                packages: plannedLayer.packages, cacheHit: result.cacheHit)
+        }
+        let image = try ImageAssembler.assemble(
+            plan: plan, baseConfig: base.config, baseManifest: base.manifest,
+            baseReference: baseReference.description, baseDigest: base.platformManifest.raw.digest,
+            layers: layers.map { ImageAssembler.NewLayer(blob: $0.blob, createdBy: $0.createdBy) },
+            sourceDateEpoch: options.sourceDateEpoch)
+        return BuiltImage(platform: platform, base: base, layers: layers, image: image)
+    }
+
+    /// A fresh directory under `<cache>/tmp` (same filesystem as uv's and the layer cache, when they share a disk).
+    func makeScratchDirectory() throws(BuildError) -> String {
+        let parent = options.cacheRoot + "/tmp"
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw BuildError(.io, "cannot create \(parent): \(error.localizedDescription) — check the cache directory")
+        }
+        var template = Array("\(parent)/build.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else {
+            throw BuildError(.io, "cannot create a build directory in \(parent): \(String(cString: strerror(errno)))")
+        }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

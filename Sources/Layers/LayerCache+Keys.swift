@@ -1,0 +1,116 @@
+import OCI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension LayerCache {
+    /// The canonical description header: format, mtime and compression identity.
+    static func descriptionHeader(_ options: LayerOptions) -> String {
+        "\(formatVersion)\nmtime \(options.mtime)\ncompression \(options.compression.cacheIdentity)\n"
+    }
+
+    /// One NUL-separated record per entry; paths cannot contain NUL, so records cannot be confused.
+    static func describe(_ entry: LayerEntry, content: String) -> String {
+        switch entry.kind {
+        case .directory:
+            "D\0\(entry.path)\0\n"
+        case .file(_, let size, _):
+            "F\0\(entry.path)\0\(String(entry.mode, radix: 8))\0\(size)\0\(content)\0\n"
+        case .symlink(let target):
+            "S\0\(entry.path)\0\(target)\0\n"
+        case .hardlink(let target):
+            "H\0\(entry.path)\0\(target)\0\n"
+        }
+    }
+
+    /// The fingerprint key, or `nil` when some file has no fingerprint (entries not read from disk by a walk).
+    static func fingerprintKey(for source: LayerSource, options: LayerOptions) -> String? {
+        var hasher = DigestHasher()
+        hasher.update(text: "fingerprints\n" + descriptionHeader(options))
+        for entry in source.entries {
+            var content = ""
+            if case .file(let path, _, _) = entry.kind {
+                guard let print = entry.fingerprint else { return nil }
+                content = "\(print.device):\(print.inode):\(print.size):\(print.modified):\(print.changed):\(path)"
+            }
+            hasher.update(text: describe(entry, content: content))
+        }
+        return hasher.finalize().encoded
+    }
+
+    /// The layer key: the description with each file's content sha256.
+    func contentKey(
+        for source: LayerSource, options: LayerOptions, cancellation: CancellationFlag?
+    ) throws(LayerError) -> Digest {
+        var hasher = DigestHasher()
+        hasher.update(text: LayerCache.descriptionHeader(options))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
+        var files = 0
+        var bytes: Int64 = 0
+        for entry in source.entries {
+            var content = ""
+            if case .file(let path, let size, _) = entry.kind {
+                try cancellation?.check("computing the layer cache key")
+                content = try LayerCache.hashFile(path, expectedSize: size, buffer: buffer).encoded
+                files += 1
+                bytes += size
+            }
+            hasher.update(text: LayerCache.describe(entry, content: content))
+        }
+        counters.withLock {
+            $0.filesHashed += files
+            $0.bytesHashed += bytes
+        }
+        return hasher.finalize()
+    }
+
+    /// sha256 of a file's content, read through `buffer`; the file must still have `expectedSize` bytes.
+    static func hashFile(
+        _ path: String, expectedSize: Int64, buffer: UnsafeMutableRawBufferPointer
+    ) throws(LayerError) -> Digest {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            throw LayerError.io("cannot open", path, errno: errno)
+        }
+        defer { close(fd) }
+        var hasher = DigestHasher()
+        var total: Int64 = 0
+        while true {
+            let count = read(fd, buffer.baseAddress!, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LayerError.io("cannot read", path, errno: errno)
+            }
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            total += Int64(count)
+        }
+        if total != expectedSize {
+            throw LayerError(
+                .fileChanged,
+                "file \(path) changed size (\(expectedSize) → \(total) bytes) while the layer was prepared; "
+                    + "build again when nothing writes to it")
+        }
+        return hasher.finalize()
+    }
+
+    /// Checks every fingerprinted file still has the fingerprint it had when listed.
+    func checkUnchanged(_ source: LayerSource) throws(LayerError) {
+        for entry in source.entries {
+            guard case .file(let path, _, _) = entry.kind, let before = entry.fingerprint else { continue }
+            let now = try FileSystem.status(path, follow: true)?.fingerprint
+            if now != before {
+                throw LayerError(
+                    .fileChanged,
+                    "file \(path) (layer path \"\(entry.path)\") changed while the layer was built; "
+                        + "build again when nothing writes to it")
+            }
+        }
+    }
+}

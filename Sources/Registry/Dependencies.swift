@@ -1,0 +1,7 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import OCI
+import Subprocess
+import TOMLKit
+import _NIOFileSystem

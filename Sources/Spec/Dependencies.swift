@@ -1,0 +1,3 @@
+import Crypto
+import OCI
+import Yams

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Builder
+import Foundation
+import Layers
+import OCI
+import Spec
+
+/// `imagespec build SPEC.yaml`: builds the spec's image without a container engine and pushes or writes it.
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build an ImageSpec image without Docker and push it (or write it locally).",
+        discussion: """
+            The image name is computed exactly as flytekit computes it. When the spec has a registry and the image \
+            already exists there, nothing is built (one manifest HEAD) unless --force is given. Python packages are \
+            installed with uv for the image's platform into /opt/imagespec/site-packages (on PYTHONPATH, with /root), \
+            one layer per large distribution and a few groups of small ones; source_root and copy files go to /root.
+
+            Destinations: the spec's registry (default), --output oci:DIR (OCI image layout), \
+            --output docker-archive:FILE (for docker/podman load), or --output docker://REF. Without a registry the \
+            default is an OCI layout in ./<name>.oci.
+            """)
+
+    /// The spec file.
+    @Argument(help: ArgumentHelp("The ImageSpec file (.yaml, .yml or .json).", valueName: "spec"))
+    var spec: String
+
+    /// Where the image goes instead of the spec's registry.
+    @Option(name: .long, help: ArgumentHelp("oci:DIR, docker-archive:FILE or docker://REF.", valueName: "dest"))
+    var output: String?
+
+    /// Build even when the image exists.
+    @Flag(name: .long, help: "Build and push even if the image already exists.")
+    var force = false
+
+    /// Print nothing but errors and the final reference.
+    @Flag(name: .long, help: "Print only the final image reference (and errors).")
+    var quiet = false
+
+    /// The flytekit version to add.
+    @Option(
+        name: .customLong("flytekit-version"),
+        help: ArgumentHelp(
+            "Add flytekit==VERSION (default: flytekit, any version) unless the spec names flytekit "
+                + "or union.", valueName: "version"))
+    var flytekitVersion: String?
+
+    /// Layer compression.
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Layer compression: gzip (default), zstd, optionally :LEVEL.",
+            valueName: "kind"))
+    var compression: String = "gzip"
+
+    /// The layer cache.
+    @Option(
+        name: .customLong("cache-dir"),
+        help: ArgumentHelp(
+            "Layer cache directory (default: $XDG_CACHE_HOME/imagespec or ~/.cache/imagespec).", valueName: "dir"))
+    var cacheDirectory: String?
+
+    @OptionGroup var specOptions: NameSpecOptions
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() async throws {
+        try await CommandRunner.run {
+            let loaded = try SpecLoader.load(
+                path: spec, format: try specOptions.specFormat(), context: try specOptions.context(forSpecAt: spec))
+            let environment = ProcessInfo.processInfo.environment
+            var localPython: String?
+            if loaded.spec.baseImage == nil && loaded.spec.pythonVersion == nil {
+                localPython = await LocalPython.version()
+            }
+            let options = try BuildOptions(
+                flytekit: flytekitVersion.map(FlytekitRequirement.version) ?? .latest,
+                compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
+                environment: environment, localPythonVersion: localPython)
+            let plan = try BuildPlan(loaded, options: options)
+            let destination: BuildDestination
+            var hint: String?
+            if let output {
+                destination = try BuildDestination(parsing: output, plan: plan)
+            } else if let target = plan.target {
+                destination = .registry(target)
+            } else {
+                let directory = loaded.spec.name + ".oci"
+                destination = .ociLayout(path: directory, tag: plan.tag)
+                hint =
+                    "no registry in the spec: wrote an OCI layout; load it with `podman pull oci:\(directory):"
+                    + "\(plan.tag)` or push it with `skopeo copy oci:\(directory):\(plan.tag) docker://REGISTRY/"
+                    + "\(loaded.spec.name):\(plan.tag)`"
+            }
+            let verbose = !quiet && !outputOptions.json
+            if verbose {
+                Console.printDiagnostic(
+                    "building \(plan.imageName) on \(plan.baseImage) for "
+                        + plan.platforms.map(\.description).joined(separator: ","))
+            }
+            let client = try RegistrySetup(options: registry).makeClient()
+            let report = try await ImageBuilder(client: client, options: options).run(
+                plan, destination: destination, force: force)
+            if outputOptions.json {
+                try Console.printJSON(report)
+                return
+            }
+            let pinned = report.digest.map { "\(report.image)@\($0)" } ?? report.image
+            if report.skipped {
+                if verbose {
+                    Console.printDiagnostic("\(report.image) already exists; nothing built (use --force to rebuild)")
+                }
+                Console.printLine(pinned)
+                return
+            }
+            if verbose {
+                for platform in report.platforms {
+                    let new = platform.layers.filter { $0.kind != "base" }
+                    Console.printDiagnostic(
+                        "\(platform.platform): Python \(platform.python), \(new.count) new layer(s), "
+                            + "\(new.filter(\.pushed).count) uploaded, \(platform.bytesPushed) bytes pushed")
+                }
+                if let hint { Console.printDiagnostic(hint) }
+            }
+            Console.printLine(destination.isRegistry ? pinned : "\(destination) \(report.digest ?? "")")
+        }
+    }
+}
+
+extension BuildDestination {
+    /// Whether the image goes to a registry.
+    var isRegistry: Bool {
+        if case .registry = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import OCI
+import Registry
+
+/// Everything a registry verb needs from the environment, resolved once: the registries.conf configuration (with
+/// `--insecure-registry` hosts applied), the docker credentials and the logger.
+struct RegistrySetup: Sendable {
+    /// The endpoint configuration.
+    let configuration: RegistriesConfiguration
+    /// Docker `config.json` credentials (`$DOCKER_CONFIG` or `~/.docker`), helpers included.
+    let credentials: DockerConfigCredentials
+    /// The logger handed to the client (debug level with `--verbose`).
+    let logger: Logger
+
+    /// A registry client with this setup's configuration, credentials and logger.
+    func makeClient() -> RegistryClient {
+        RegistryClient(credentials: credentials, configuration: configuration, logger: logger)
+    }
+
+    /// Reads the configuration the options and `environment` select.
+    ///
+    /// - Throws: ``Registry/RegistryError`` naming the registries.conf file (and line) that is unreadable or
+    ///   invalid, or ``CLIFailure`` for a malformed `--insecure-registry` value.
+    init(options: RegistryOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        Verbosity.bootstrap(verbose: options.verbose)
+        var logger = Logger(label: "imagespec")
+        logger.logLevel = options.verbose ? .debug : .warning
+        self.logger = logger
+        self.credentials = DockerConfigCredentials(environment: environment)
+        self.configuration = try Self.loadConfiguration(options: options, environment: environment)
+    }
+
+    /// The registries.conf chosen by `--registries-conf` or the environment, plus `--insecure-registry` hosts: those
+    /// allow plain HTTP (or unverified TLS) wherever they appear — as the registry of a reference, a rewritten
+    /// `location` or a mirror — overriding the file's `insecure` setting for them.
+    static func loadConfiguration(
+        options: RegistryOptions, environment: [String: String]
+    ) throws -> RegistriesConfiguration {
+        let hosts = try options.insecureRegistries.map(validatedInsecureHost)
+        let base: RegistriesConfiguration
+        if let path = options.registriesConf {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIFailure("--registries-conf \(path): no such file — pass an existing registries.conf")
+            }
+            base = try RegistriesConfiguration(contentsOf: path)
+        } else {
+            base = try RegistriesConfiguration.load(environment: environment)
+        }
+        return base.addingInsecureHosts(hosts)
+    }
+
+    /// `host[:port]` lowercased, or a failure naming the bad `--insecure-registry` value.
+    static func validatedInsecureHost(_ value: String) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let problem: String?
+        if trimmed.isEmpty {
+            problem = "is empty"
+        } else if trimmed.contains("://") {
+            problem = "has a URL scheme"
+        } else if trimmed.contains("/") {
+            problem = "has a path"
+        } else if let reference = try? Reference("\(trimmed)/probe"),
+            reference.registry == trimmed.lowercased(),
+            trimmed.contains(".") || trimmed.contains(":")
+                || trimmed.lowercased() == "localhost"
+        {
+            problem = nil
+        } else {
+            problem = "is not a registry host name"
+        }
+        if let problem {
+            throw CLIFailure(
+                "--insecure-registry \"\(value)\" \(problem) — write host or host:port, e.g. registry.local:5000")
+        }
+        return trimmed.lowercased()
+    }
+}

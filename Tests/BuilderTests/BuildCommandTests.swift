@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `imagespec build` as a user runs it: JSON summary, the exists short-circuit, and one-line errors.
+@Suite(.serialized) struct BuildCommandTests {
+    @Test func buildJSONThenShortCircuit() async throws {
+        let binary = try TestEnvironment.requireImagespecBinary()
+        let setup = try await BuildPushTests.Setup.make()
+        defer { setup.stop() }
+        let spec = setup.directory + "/spec.yaml"
+        try setup.spec().write(toFile: spec, atomically: true, encoding: .utf8)
+        let environment = BuilderTestSupport.uvEnvironment(cache: setup.directory + "/uv-cache")
+        let arguments = [
+            "build", spec, "--json", "--cache-dir", setup.directory + "/layer-cache", "--flytekit-version", "0.0.1",
+        ]
+        let first = try await ExternalTool.runAsync(binary, arguments, environment: environment).check()
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: first.stdoutData) as? [String: Any])
+        #expect(report["skipped"] as? Bool == false)
+        let image = try #require(report["image"] as? String)
+        #expect(image.hasPrefix("\(setup.registry.host)/acme/hello:"))
+        let platforms = try #require(report["platforms"] as? [[String: Any]])
+        let layers = try #require(platforms.first?["layers"] as? [[String: Any]])
+        #expect(layers.allSatisfy { $0["digest"] is String && $0["size"] is Int && $0["mediaType"] is String })
+        #expect(platforms.first?["bytes_pushed"] is Int)
+        let digest = try #require(report["digest"] as? String)
+        let inspected = try ExternalTool.run(
+            "skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://\(image)"]
+        ).check()
+        #expect(inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == digest)
+
+        let second = try await ExternalTool.runAsync(
+            binary, ["build", spec, "--quiet", "--cache-dir", setup.directory + "/layer-cache"],
+            environment: environment
+        ).check()
+        #expect(second.stdout == "\(image)@\(digest)\n")
+    }
+
+    @Test func unsupportedFieldFailsWithOneLine() async throws {
+        let binary = try TestEnvironment.requireImagespecBinary()
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "name: x\nbase_image: python:3.11\napt_packages: [git]\n".write(
+            toFile: directory + "/spec.yaml", atomically: true, encoding: .utf8)
+        let result = try await ExternalTool.runAsync(binary, ["build", directory + "/spec.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: apt_packages is not supported yet"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# scripts/test.sh — THE test command: build everything (including tests), then run the whole test suite.
+#
+#   scripts/test.sh                      # all tests
+#   scripts/test.sh --filter Fixture     # extra arguments go to `swift test`
+#
+# Runs scripts/setup.sh first when the tools or the venv are missing (IMAGESPEC_SKIP_SETUP=1 skips that check).
+# Starts no servers itself: tests start their own registries (Tests/TestSupport). It only exports
+# IMAGESPEC_PYTHON=<repo>/.venv/bin/python and puts the venv's bin (uv) and the Swift toolchain on PATH.
+# Exits with swift test's status.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+now() { echo "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+needs_setup() {
+    local tool
+    for tool in docker-registry skopeo umoci htpasswd curl openssl jq; do
+        command -v "$tool" >/dev/null 2>&1 || return 0
+    done
+    [ -x "$REPO/.venv/bin/python" ] && [ -x "$REPO/.venv/bin/uv" ] || return 0
+    return 1
+}
+if [ "${IMAGESPEC_SKIP_SETUP:-0}" != 1 ] && needs_setup; then
+    echo "test.sh: tools or .venv missing; running scripts/setup.sh"
+    bash "$REPO/scripts/setup.sh"
+fi
+
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+    export PATH="$PATH:/opt/swift/usr/bin"
+fi
+command -v swift >/dev/null 2>&1 || { echo "test.sh: error: swift not found; install the Swift toolchain" >&2; exit 1; }
+
+export IMAGESPEC_PYTHON="$REPO/.venv/bin/python"
+export PATH="$REPO/.venv/bin:$PATH"
+
+T=$(now)
+echo "test.sh: swift build --build-tests"
+swift build --build-tests
+echo "test.sh: build took $(elapsed "$T")"
+
+T=$(now)
+echo "test.sh: swift test $*"
+status=0
+swift test --skip-build "$@" || status=$?
+echo "test.sh: swift test took $(elapsed "$T"), exit status $status"
+exit "$status"
