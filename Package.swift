@@ -107,7 +107,9 @@ let package = Package(
 
         .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"], swiftSettings: swiftSettings),
+            name: "RegistryTests",
+            dependencies: ["Registry", "OCI", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SpecTests", dependencies: ["Spec", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),

@@ -7,6 +7,9 @@
 #   3. a loopback docker-registry (scripts/registry.sh) and a tiny busybox image built with umoci, pushed with skopeo
 #   4. imagespec inspect / exists / copy on that image, and imagespec name on examples/simple.yaml (compared with
 #      flytekit's own ImageSpec.image_name() from the .venv)
+#   5. the main job: a Debian python3 base (debootstrap + umoci, cached), `imagespec build examples/quickstart.yaml`
+#      (requests + flytekit from PyPI, installed with uv, one layer per package, pushed to the loopback registry),
+#      then the image is pulled with skopeo, unpacked with umoci and run with chroot
 #
 # Fails loudly (exit 1, one "quickstart: error:" line) when a step or an imagespec verb fails or is missing.
 set -euo pipefail
@@ -86,4 +89,28 @@ print(ImageSpec(**yaml.safe_load(open("simple.yaml"))).image_name())' 2>/dev/nul
 [ "$NAME" = "$FLYTEKIT_NAME" ] || fail "imagespec says $NAME, flytekit says $FLYTEKIT_NAME"
 echo "flytekit $("$REPO/.venv/bin/python" -c 'import flytekit; print(flytekit.__version__)' 2>/dev/null) agrees"
 
-printf '\nquickstart: OK — inspect, exists and copy worked on a local registry; name matches flytekit.\n'
+step "build: a Debian python3 base (debootstrap + umoci, cached), then imagespec build of examples/quickstart.yaml"
+eval "$(bash scripts/python-base.sh --push "docker://$REGISTRY/library/python:3.11-bookworm")"
+echo "base: $REGISTRY/library/python:3.11-bookworm (Python $PYTHON_VERSION)"
+mkdir -p "$WORK/spec"
+sed "s|REGISTRY|$REGISTRY|g" examples/quickstart.yaml > "$WORK/spec/quickstart.yaml"
+cp examples/hello.py "$WORK/spec/hello.py"
+export PATH="$REPO/.venv/bin:$PATH"   # uv, pinned by scripts/setup.sh
+imagespec build "$WORK/spec/quickstart.yaml" --cache-dir "$WORK/cache" --json | tee "$WORK/build.json"
+BUILT=$("$REPO/.venv/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["image"] + "@" + r["digest"])' "$WORK/build.json")
+echo "built and pushed $BUILT"
+
+step "exists short-circuit: a second build does no work"
+imagespec build "$WORK/spec/quickstart.yaml" --cache-dir "$WORK/cache"
+
+step "run it without Docker: skopeo copy → umoci unpack → chroot"
+skopeo copy -q --src-tls-verify=false "docker://$BUILT" "oci:$WORK/pulled:run" \
+    || fail "skopeo cannot pull $BUILT"
+umoci unpack --image "$WORK/pulled:run" "$WORK/bundle" >/dev/null || fail "umoci cannot unpack $BUILT"
+# The image's own environment (PATH, PYTHONPATH with /root and the package prefix, _F_IMG_ID, GREETING).
+mapfile -t IMAGE_ENV < <(jq -r '.process.env[]' "$WORK/bundle/config.json")
+(cd "$WORK/bundle/rootfs" && env -i "${IMAGE_ENV[@]}" chroot . /bin/sh -c \
+    'cd /root && python3 hello.py && python3 -c "import flytekit, os; print(\"flytekit\", flytekit.__version__, \"_F_IMG_ID=\" + os.environ[\"_F_IMG_ID\"])"') \
+    || fail "the built image did not run under chroot"
+
+printf '\nquickstart: OK — inspect, exists, copy, name (matches flytekit) and a daemonless build that runs.\n'

@@ -20,14 +20,17 @@ public struct BuildOptions: Sendable {
     public var localPythonVersion: String?
     /// How many blobs are uploaded (and layers compressed) at once.
     public var concurrency: Int
+    /// Receives progress events (steps, layers, blobs); nil reports nothing.
+    public var progress: BuildProgress?
 
     /// Creates options; `environment` also provides `SOURCE_DATE_EPOCH` and the default cache directory.
     public init(
         flytekit: FlytekitRequirement = .latest, compression: LayerCompression = .gzip(),
         sourceDateEpoch: Int64? = nil, cacheRoot: String? = nil, uvExecutable: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, localPythonVersion: String? = nil,
-        concurrency: Int = 4
+        concurrency: Int = 4, progress: BuildProgress? = nil
     ) throws(BuildError) {
+        self.progress = progress
         self.flytekit = flytekit
         self.compression = compression
         if let sourceDateEpoch {
@@ -44,6 +47,11 @@ public struct BuildOptions: Sendable {
         self.environment = environment
         self.localPythonVersion = localPythonVersion
         self.concurrency = max(1, concurrency)
+    }
+
+    /// Reports `event` to ``progress``, if any.
+    func report(_ event: BuildEvent) {
+        progress?(event)
     }
 
     /// The layer options these settings give.

@@ -20,14 +20,21 @@ public struct BuildPlan: Sendable, Hashable {
     public var baseImage: String
     /// The platforms to build, in the spec's order.
     public var platforms: [Platform]
-    /// Requirement lines for `uv pip install -r`: the requirements file's lines, then `packages`, then flytekit.
+    /// Requirement lines for `uv pip install -r`: the requirements file's lines, then `packages`, then flytekit
+    /// (empty with a ``lockFile``).
     public var requirements: [String]
+    /// The absolute path of a `uv.lock` given as `requirements` (its sibling `pyproject.toml` exists): the installer
+    /// exports it (`uv export --frozen --no-dev --no-emit-project`, hashes kept) and installs exactly that, as
+    /// flytekit's `uv sync --locked --no-dev --no-install-project` does; flytekit is not added (the lock decides).
+    public var lockFile: String?
     /// `pip_index` (`--index-url`).
     public var indexURL: String?
     /// `pip_extra_index_url` (`--extra-index-url` each).
     public var extraIndexURLs: [String]
     /// `pip_extra_args`, split like a shell would (quotes honoured).
     public var extraInstallArguments: [String]
+    /// `pip_secret_mounts`: host files handed to `uv` during the install only (see ``SecretMount``).
+    public var secretMounts: [SecretMount]
     /// The directory `uv` runs in, so relative paths in requirements and extra arguments resolve as in flytekit.
     public var workingDirectory: String
     /// The spec's `env`, in order.
@@ -39,7 +46,7 @@ public struct BuildPlan: Sendable, Hashable {
 
     /// Fields a spec may set that this builder cannot build yet.
     public static let unsupportedFields: [ImageSpecField] = [
-        .aptPackages, .commands, .condaPackages, .condaChannels, .cuda, .cudnn, .pythonExec, .pipSecretMounts,
+        .aptPackages, .commands, .condaPackages, .condaChannels, .cuda, .cudnn, .pythonExec,
     ]
 
     /// Where Python packages go inside the image. A dedicated directory on `PYTHONPATH` (not the interpreter's own
@@ -87,10 +94,13 @@ public struct BuildPlan: Sendable, Hashable {
         }
         baseImage = try Self.baseImage(spec: spec, naming: naming, options: options)
         platforms = try Self.platforms(spec.platform)
-        requirements = try Self.requirements(spec: spec, workingDirectory: workingDirectory, options: options)
+        lockFile = try Self.lockFile(spec: spec, workingDirectory: workingDirectory)
+        requirements =
+            lockFile == nil ? try Self.requirements(spec: spec, workingDirectory: workingDirectory, options: options) : []
         indexURL = spec.pipIndex.flatMap { $0.isEmpty ? nil : $0 }
         extraIndexURLs = spec.pipExtraIndexURL ?? []
         extraInstallArguments = try ShellWords.split(spec.pipExtraArgs ?? "", what: "pip_extra_args")
+        secretMounts = try SecretMount.plan(spec.pipSecretMounts ?? [], workingDirectory: workingDirectory)
         environment = (spec.env ?? []).map { EnvironmentVariable(name: $0.name, value: $0.value) }
         entrypoint = spec.entrypoint
         files = try Self.files(spec: spec, naming: naming, workingDirectory: workingDirectory)
@@ -144,18 +154,46 @@ public struct BuildPlan: Sendable, Hashable {
         return result
     }
 
+    /// The `uv.lock` of the spec, checked; nil for other requirements files. `poetry.lock` is refused.
+    static func lockFile(spec: ImageSpec, workingDirectory: String) throws(BuildError) -> String? {
+        guard let file = spec.requirements, !file.isEmpty else { return nil }
+        let base = (file as NSString).lastPathComponent
+        let path = file.hasPrefix("/") ? file : (workingDirectory as NSString).appendingPathComponent(file)
+        switch base {
+        case "poetry.lock":
+            throw BuildError(
+                .unsupportedField,
+                "requirements: poetry.lock is not supported yet by imagespec build — export it (poetry export -f "
+                    + "requirements.txt -o requirements.txt) and point requirements at requirements.txt")
+        case "uv.lock":
+            let project = ((path as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent("pyproject.toml")
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw BuildError(.invalidSpec, "requirements: cannot read \(path) — fix the path or its permissions")
+            }
+            guard FileManager.default.isReadableFile(atPath: project) else {
+                throw BuildError(
+                    .invalidSpec,
+                    "requirements: \(path) needs its pyproject.toml next to it (\(project) is missing) — keep both "
+                        + "files together, as flytekit does")
+            }
+            if let packages = spec.packages, !packages.isEmpty {
+                throw BuildError(
+                    .invalidSpec,
+                    "packages cannot be combined with a uv.lock requirements file — add them to \(project) and "
+                        + "run uv lock")
+            }
+            return (path as NSString).standardizingPath
+        default:
+            return nil
+        }
+    }
+
     static func requirements(
         spec: ImageSpec, workingDirectory: String, options: BuildOptions
     ) throws(BuildError) -> [String] {
         var lines: [String] = []
         if let file = spec.requirements, !file.isEmpty {
-            let base = (file as NSString).lastPathComponent
-            if base == "uv.lock" || base == "poetry.lock" {
-                throw BuildError(
-                    .unsupportedField,
-                    "requirements: \(base) files are not supported yet by imagespec build — export them to a plain "
-                        + "requirements.txt (uv export / poetry export) and point requirements at it")
-            }
             let path = file.hasPrefix("/") ? file : (workingDirectory as NSString).appendingPathComponent(file)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw BuildError(.invalidSpec, "requirements: cannot read \(path) — fix the path or its permissions")

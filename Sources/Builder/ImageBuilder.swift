@@ -69,11 +69,16 @@ public struct ImageBuilder: Sendable {
     func build(
         _ plan: BuildPlan, platform: Platform, base baseReference: Reference, installer: PythonInstaller
     ) async throws(BuildError) -> BuiltImage {
+        options.report(.step("\(platform): resolving base image \(baseReference)"))
         let base = try await ResolvedBase.resolve(
             baseReference, platform: platform, client: client, blobsDirectory: cache.blobsDirectory)
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let staging = scratch + "/target"
+        let what =
+            plan.lockFile.map { "the packages locked in \(($0 as NSString).lastPathComponent)" }
+            ?? "\(plan.requirements.count) requirement(s)"
+        options.report(.step("\(platform): installing \(what) with uv (Python \(base.python.version))"))
         try await installer.install(plan: plan, python: base.python, platform: platform, staging: staging)
         let tree = try StagingTree(root: staging, python: base.python)
         let limit = 127 - base.manifest.layers.count - StagingTree.groupCount - 3
@@ -94,6 +99,7 @@ public struct ImageBuilder: Sendable {
                 "the image would have \(base.manifest.layers.count + planned.count) layers, more than the 127 "
                     + "runtimes allow — use a base image with fewer layers")
         }
+        options.report(.step("\(platform): building \(planned.count) layer(s)"))
         let results: [LayerBuildResult]
         do {
             results = try await cache.layers(
@@ -105,6 +111,12 @@ public struct ImageBuilder: Sendable {
             BuiltLayer(
                 blob: result.blob, kind: plannedLayer.kind, createdBy: plannedLayer.createdBy,
                 packages: plannedLayer.packages, cacheHit: result.cacheHit)
+        }
+        for layer in layers {
+            options.report(
+                .layer(
+                    platform: platform, digest: layer.blob.digest, size: layer.blob.size, cached: layer.cacheHit,
+                    contents: layer.packages.isEmpty ? layer.kind.rawValue : layer.packages.joined(separator: " ")))
         }
         let image = try ImageAssembler.assemble(
             plan: plan, baseConfig: base.config, baseManifest: base.manifest,

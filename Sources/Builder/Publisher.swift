@@ -16,6 +16,7 @@ struct Publisher: Sendable {
         case .registry(let reference):
             return try await push(images, to: reference)
         case .ociLayout(let path, let tag):
+            options.report(.step("writing the OCI layout \(path) (tag \(tag))"))
             let digest = try await OCILayoutWriter(client: client, cache: cache).write(images, to: path, tag: tag)
             return BuildReport(
                 image: plan.imageName, digest: digest.description, skipped: false,
@@ -27,6 +28,7 @@ struct Publisher: Sendable {
                     "docker-archive holds one platform, but the spec builds \(images.count) — use --output oci:DIR "
                         + "or a single platform")
             }
+            options.report(.step("writing the docker archive \(path) (\(name))"))
             try await DockerArchiveWriter(client: client, cache: cache).write(image, to: path, name: name)
             return BuildReport(
                 image: plan.imageName, digest: image.digest.description, skipped: false,
@@ -51,6 +53,7 @@ struct Publisher: Sendable {
             } catch {
                 throw BuildError(.destination, "\(target): \(error)")
             }
+            options.report(.step("\(image.platform): pushing to \(destination)"))
             platforms.append(try await push(image, to: destination, repository: target))
         }
         var digest = images.first?.digest
@@ -63,6 +66,7 @@ struct Publisher: Sendable {
             } catch {
                 throw BuildError(.io, "cannot encode the image index: \(error)")
             }
+            options.report(.step("pushing the index of \(images.count) platforms to \(target)"))
             do {
                 try await client.putManifest(raw.bytes, mediaType: raw.mediaType, to: target)
             } catch {
@@ -90,27 +94,39 @@ struct Publisher: Sendable {
             + image.layers.map { BlobSource.built($0.blob) }
         let client = self.client
         let store = BlobStore(directory: cache.blobsDirectory)
+        let options = self.options
+        let platform = image.platform
         let outcomes = try await ConcurrentMap.map(sources, limit: options.concurrency) {
             source async throws -> (Digest, Bool, Int64) in
+            let digest: Digest
+            let size: Int64
+            let outcome: BuildEvent.BlobOutcome
             switch source {
             case .base(let descriptor, let from):
+                digest = descriptor.digest
+                size = descriptor.size
                 if try await client.blobExists(descriptor.digest, in: repository) {
-                    return (descriptor.digest, false, 0)
+                    outcome = .existing
+                } else if try await client.mountBlob(descriptor.digest, from: from, to: repository) {
+                    outcome = .mounted
+                } else {
+                    let path = try await store.fetch(descriptor, from: from, client: client)
+                    try await client.uploadBlob(
+                        from: path, digest: descriptor.digest, size: descriptor.size, to: repository)
+                    outcome = .uploaded
                 }
-                if try await client.mountBlob(descriptor.digest, from: from, to: repository) {
-                    return (descriptor.digest, false, 0)
-                }
-                let path = try await store.fetch(descriptor, from: from, client: client)
-                try await client.uploadBlob(
-                    from: path, digest: descriptor.digest, size: descriptor.size, to: repository)
-                return (descriptor.digest, true, descriptor.size)
             case .built(let blob):
+                digest = blob.digest
+                size = blob.size
                 if try await client.blobExists(blob.digest, in: repository) {
-                    return (blob.digest, false, 0)
+                    outcome = .existing
+                } else {
+                    try await client.uploadBlob(from: blob.path, digest: blob.digest, size: blob.size, to: repository)
+                    outcome = .uploaded
                 }
-                try await client.uploadBlob(from: blob.path, digest: blob.digest, size: blob.size, to: repository)
-                return (blob.digest, true, blob.size)
             }
+            options.report(.blob(platform: platform, digest: digest, size: size, outcome: outcome))
+            return (digest, outcome == .uploaded, outcome == .uploaded ? size : 0)
         }
         var pushed: [Digest: Bool] = [:]
         var bytes: Int64 = 0

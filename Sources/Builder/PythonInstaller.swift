@@ -12,6 +12,7 @@ import Subprocess
 /// `uv pip install --target`, without running any code of the image.
 ///
 /// Only wheels are accepted (`--only-binary :all:`): an sdist would have to be built for the image's platform.
+/// `pip_secret_mounts` files reach uv through environment variables (``SecretMount``) and are never copied.
 public struct PythonInstaller: Sendable {
     /// The `uv` executable.
     public let uv: String
@@ -75,21 +76,19 @@ public struct PythonInstaller: Sendable {
             throw BuildError(.io, "cannot create the staging directory \(staging): \(error.localizedDescription)")
         }
         let requirementsFile = staging + ".requirements.txt"
+        var text = plan.requirements.joined(separator: "\n") + "\n"
+        if let lockFile = plan.lockFile {
+            text = try await export(lockFile: lockFile, secrets: plan.secretMounts)
+        }
         do {
-            try Data((plan.requirements.joined(separator: "\n") + "\n").utf8)
-                .write(to: URL(fileURLWithPath: requirementsFile))
+            try Data(text.utf8).write(to: URL(fileURLWithPath: requirementsFile))
         } catch {
             throw BuildError(.io, "cannot write \(requirementsFile): \(error.localizedDescription)")
         }
         defer { try? FileManager.default.removeItem(atPath: requirementsFile) }
         let arguments = Self.arguments(
             plan: plan, python: python, platform: platform, requirementsFile: requirementsFile, staging: staging)
-        var childEnvironment: [Environment.Key: String] = [:]
-        for (key, value) in environment {
-            childEnvironment[Environment.Key(stringLiteral: key)] = value
-        }
-        childEnvironment["UV_NO_PROGRESS"] = "1"
-        let finalEnvironment = childEnvironment
+        let finalEnvironment = childEnvironment(secrets: plan.secretMounts)
         let result: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>
         do {
             result = try await Subprocess.run(
@@ -100,11 +99,54 @@ public struct PythonInstaller: Sendable {
             throw BuildError(.installFailed, "could not run \(uv): \(error)")
         }
         guard case .exited(0) = result.terminationStatus else {
-            let reason = Self.reason(fromStandardError: result.standardError)
+            let reason = SecretMount.redact(
+                Self.reason(fromStandardError: result.standardError), secrets: plan.secretMounts)
             throw BuildError(
                 .installFailed,
                 "uv could not install the packages for \(platform) (Python \(python.version)): \(reason)")
         }
+    }
+
+    /// The environment for uv: ``environment``, no progress bars, and the secret files' variables.
+    func childEnvironment(secrets: [SecretMount]) -> [Environment.Key: String] {
+        var result: [Environment.Key: String] = [:]
+        for (key, value) in environment {
+            result[Environment.Key(stringLiteral: key)] = value
+        }
+        result["UV_NO_PROGRESS"] = "1"
+        for secret in secrets {
+            result[Environment.Key(stringLiteral: secret.use.environmentVariable)] = secret.source
+        }
+        return result
+    }
+
+    /// The requirements of `lockFile` (a `uv.lock` next to its `pyproject.toml`) without dev dependencies and
+    /// without the project itself, with hashes: `uv export --frozen --no-dev --no-emit-project`.
+    public func export(lockFile: String, secrets: [SecretMount] = []) async throws(BuildError) -> String {
+        let directory = (lockFile as NSString).deletingLastPathComponent
+        let output: String
+        let errorText: String
+        let succeeded: Bool
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(uv)),
+                arguments: [
+                    "export", "--frozen", "--no-dev", "--no-emit-project", "--format", "requirements-txt",
+                    "--no-header",
+                ],
+                environment: .custom(childEnvironment(secrets: secrets)), workingDirectory: FilePath(directory),
+                output: .string(limit: 64 << 20), error: .string(limit: 8 << 20))
+            output = result.standardOutput
+            errorText = result.standardError
+            if case .exited(0) = result.terminationStatus { succeeded = true } else { succeeded = false }
+        } catch {
+            throw BuildError(.installFailed, "could not run \(uv) export: \(error)")
+        }
+        guard succeeded else {
+            let reason = SecretMount.redact(Self.reason(fromStandardError: errorText), secrets: secrets)
+            throw BuildError(.installFailed, "requirements: uv export of \(lockFile) failed: \(reason)")
+        }
+        return output
     }
 
     /// uv's error output as one line: progress and interpreter lines dropped, tree-drawing characters removed.

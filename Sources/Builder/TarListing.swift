@@ -14,11 +14,15 @@ enum TarListing {
             let result = try await Subprocess.run(
                 .name("tar"), arguments: ["-tf", file], output: .string(limit: 256 << 20),
                 error: .string(limit: 1 << 16))
+            let paths = result.standardOutput.split(whereSeparator: \.isNewline).map(String.init)
+            // Some writers (umoci) end layers without the two zero blocks: GNU tar then lists every entry and exits 2
+            // with "Unexpected EOF". The listing is still complete, so only an empty listing is a failure.
             guard case .exited(0) = result.terminationStatus else {
+                if !paths.isEmpty { return paths }
                 throw BuildError(
                     .io, "tar -tf \(file) failed: \(BuildPlan.oneLine(result.standardError))")
             }
-            return result.standardOutput.split(whereSeparator: \.isNewline).map(String.init)
+            return paths
         } catch let error as BuildError {
             throw error
         } catch {

@@ -59,8 +59,11 @@ struct ClientAuthTests {
         let tokens = ClientFakeRegistry.requests(server, path: "/token").map(ClientFakeRegistry.scopes(of:))
         #expect(tokens == [["repository:app:pull"], ["repository:app:pull,push"]])
         let manifests = ClientFakeRegistry.requests(server, path: "/v2/app/manifests/v1")
-        #expect(manifests.map { $0.header("Authorization") } == [nil, "Bearer tok:repository:app:pull",
-            "Bearer tok:repository:app:pull,push"])
+        #expect(
+            manifests.map { $0.header("Authorization") } == [
+                nil, "Bearer tok:repository:app:pull",
+                "Bearer tok:repository:app:pull,push",
+            ])
         #expect(server.requests.filter { $0.path == "/v2/" }.isEmpty)
     }
 

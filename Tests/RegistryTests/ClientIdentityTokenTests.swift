@@ -55,7 +55,10 @@ struct ClientIdentityTokenTests {
             #expect(get.header("Authorization") == Self.basicHeader)
             #expect(get.query["service"] == "gcr-like")
         }
-        #expect(tokenRequests.map(ClientFakeRegistry.scopes(of:)) == [[], ["repository:app:pull"], ["repository:other:pull"]])
+        #expect(
+            tokenRequests.map(ClientFakeRegistry.scopes(of:)) == [
+                [], ["repository:app:pull"], ["repository:other:pull"],
+            ])
     }
 
     @Test("any other refusal of the POST is reported, without a GET and without the token")

@@ -102,7 +102,8 @@ struct ClientRequestCountTests {
         #expect(!server.requests.contains { $0.path == "/v2/" })
     }
 
-    @Test("an upload learns the scheme on the body-less POST, so the streamed PUT carries auth and goes out once",
+    @Test(
+        "an upload learns the scheme on the body-less POST, so the streamed PUT carries auth and goes out once",
         arguments: [Auth.basic, .bearer])
     func uploadSendsBodyOnce(auth: Auth) async throws {
         let directory = try ClientTestSupport.temporaryDirectory()

@@ -13,11 +13,16 @@ struct ClientWarningTests {
     @Test(
         "Warning header values parse into code, agent and unquoted text",
         arguments: [
-            (#"299 - "Your auth token will expire in 30 seconds.""#, ["299|-|Your auth token will expire in 30 seconds."]),
+            (
+                #"299 - "Your auth token will expire in 30 seconds.""#,
+                ["299|-|Your auth token will expire in 30 seconds."]
+            ),
             (#"299 - "a, with comma", 299 - "second""#, ["299|-|a, with comma", "299|-|second"]),
             (#"299 - "escaped \"quote\" and \\ backslash""#, [#"299|-|escaped "quote" and \ backslash"#]),
-            (#"199 proxy.example:8080 "heuristic" "Sat, 25 Aug 2012 23:34:45 GMT", 299 - "x""#,
-             ["199|proxy.example:8080|heuristic", "299|-|x"]),
+            (
+                #"199 proxy.example:8080 "heuristic" "Sat, 25 Aug 2012 23:34:45 GMT", 299 - "x""#,
+                ["199|proxy.example:8080|heuristic", "299|-|x"]
+            ),
             (#"299 - "unterminated"#, []),
             ("299 -", []),
             ("garbage", []),
@@ -55,13 +60,17 @@ struct ClientWarningTests {
         #expect(server.requests.count == 3)
         let warnings = capture.messages(at: .warning)
         #expect(warnings.count == 3)
-        #expect(warnings.first == "registry \(server.host) warns: this registry API is deprecated; see https://example.test/v3")
-        #expect(warnings.dropFirst().first == "registry \(server.host) warns: repository app is read-only from tomorrow")
+        #expect(
+            warnings.first
+                == "registry \(server.host) warns: this registry API is deprecated; see https://example.test/v3")
+        #expect(
+            warnings.dropFirst().first == "registry \(server.host) warns: repository app is read-only from tomorrow")
         #expect(!warnings.contains { $0.contains("not for people") })
         // The long one is cut to what is left of the 4096-byte budget, on a character boundary.
         let cut = try #require(warnings.last?.replacingOccurrences(of: "registry \(server.host) warns: ", with: ""))
         #expect(cut.allSatisfy { $0 == "é" })
-        let used = "this registry API is deprecated; see https://example.test/v3".utf8.count
+        let used =
+            "this registry API is deprecated; see https://example.test/v3".utf8.count
             + "repository app is read-only from tomorrow".utf8.count
         #expect(cut.utf8.count == (4096 - used) / 2 * 2)
         #expect(warnings.allSatisfy { !$0.contains("\n") })

@@ -183,7 +183,9 @@ struct IntegrationPushPullTests {
         let reference = try Reference("registry.imagespec-test.invalid/team/app:v1")
         let started = ContinuousClock.now
         let error = try await #require(throws: RegistryError.self) { try await client.headManifest(reference) }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Not retried (isTemporary is false) and not waiting out the 90 s connect timeout; the bound is loose
+        // because DNS lookups of `.invalid` on a loaded 2-core CI machine can take several seconds each.
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(error.kind == .network)
         #expect(error.isTemporary == false)
         #expect(error.description.contains("registry.imagespec-test.invalid"))
@@ -200,7 +202,7 @@ struct IntegrationPushPullTests {
         let reference = try ClientTestSupport.reference("127.0.0.1:\(port)", "team/app")
         let started = ContinuousClock.now
         let error = try await #require(throws: RegistryError.self) { try await client.headManifest(reference) }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(error.kind == .network)
         #expect(error.description.contains("127.0.0.1:\(port)"))
         #expect(!error.description.contains("\n"))

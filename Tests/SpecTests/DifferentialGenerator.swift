@@ -247,7 +247,7 @@ struct DifferentialGenerator {
     private mutating func requirementsValue() throws -> PyValue {
         switch random.int(0...19) {
         case 0: return .str("")
-        case 1: return .str("missing-\(random.fileName()).txt")
+        case 1: return .str(random.chance(0.5) ? random.text(1...8) : "missing-\(random.fileName()).txt")
         default:
             let name =
                 random.chance(0.3)
@@ -263,7 +263,13 @@ struct DifferentialGenerator {
         for _ in 0..<random.int(0...4) {
             switch random.int(0...5) {
             case 0:
-                entries.append(.str("missing-" + random.fileName()))
+                // A path that does not exist, sometimes with NUL, control or astral characters (never absolute and
+                // without '..', which imagespec rejects on purpose).
+                var text = random.chance(0.5) ? random.text(1...8) : "missing-" + random.fileName()
+                if text.hasPrefix("/") || text.split(separator: "/").contains("..") {
+                    text = "missing-" + random.fileName()
+                }
+                entries.append(.str(text))
             case 1, 2:
                 let tree = "c" + random.fileName(ascii: true)
                 try makeTree(tree, git: false, depth: 0, modules: false)

@@ -151,7 +151,7 @@ struct FilesDifferentialTests {
         let lists: [[String]] = [
             ["proj/tests"], ["proj/docs", "proj/main.py"], ["proj/linkdir", "missing", "proj/sub/"],
             ["proj/dangling", "proj/link_to_main.py", "proj"], [directory + "/proj/tests/unit", "proj/ΑΣ.txt"],
-            ["proj/main.py/", "", "proj/sock"], [],
+            ["proj/main.py/", "", "proj/sock"], [], ["proj/main.py\u{0}x", "proj\u{0}/docs", "proj/docs"],
         ]
         let answer = try Self.flytekit(["cwd": directory, "sockets": ["proj/sock"], "copies": lists])
         let python = try #require(answer["copies"] as? [String])

@@ -119,6 +119,24 @@ struct NamingTests {
         #expect(try ImageSpec(requirements: "").naming(in: context).requirementsSHA1 == nil)
     }
 
+    @Test("paths with a NUL character: Python's ValueError, or skipped like any missing copy entry")
+    func nulPaths() throws {
+        let directory = try Self.directory(["present": "x"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let context = NamingContext(workingDirectory: directory)
+        let requirements = #expect(throws: ImageSpecError.self) {
+            try ImageSpec(requirements: "present\u{0}x").naming(in: context)
+        }
+        #expect(requirements?.pythonMessage == "embedded null byte")
+        let root = #expect(throws: ImageSpecError.self) {
+            try ImageSpec(sourceRoot: "present\u{0}x", sourceCopyMode: .all).naming(in: context)
+        }
+        #expect(root?.pythonExceptionType == "ValueError")
+        // os.path.exists() is False for such a path, so compute_digest skips it: the digest of nothing.
+        let copy = try ImageSpec(copy: ["present\u{0}x"]).naming(in: context)
+        #expect(copy.copyDigest == "d41d8cd98f00b204e9800998ecf8427e")
+    }
+
     @Test("source_copy_mode without source_root fails when naming, with flytekit's message")
     func copyModeWithoutRoot() throws {
         let spec = try ImageSpec(name: "Wf", sourceCopyMode: .all)

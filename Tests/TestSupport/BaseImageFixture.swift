@@ -63,6 +63,17 @@ public enum BaseImageFixture {
         to registry: RegistryFixture, repository: String = "base/busybox", tag: String = "1",
         format: Format = .oci, extraFiles: [String: String] = [:], architecture: String = "amd64"
     ) async throws -> BaseImage {
+        try await DedicatedThread.run {
+            try pushBlocking(
+                to: registry, repository: repository, tag: tag, format: format, extraFiles: extraFiles,
+                architecture: architecture)
+        }
+    }
+
+    private static func pushBlocking(
+        to registry: RegistryFixture, repository: String, tag: String, format: Format, extraFiles: [String: String],
+        architecture: String
+    ) throws -> BaseImage {
         let layout = registry.directory + "/layouts/" + RegistryLauncher.randomHex(bytes: 6)
         try FileManager.default.createDirectory(
             atPath: (layout as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -77,7 +88,7 @@ public enum BaseImageFixture {
             arguments += ["--format", "v2s2"]
         }
         arguments += ["oci:\(layout):latest", "docker://\(reference)"]
-        try await ExternalTool.runAsync("skopeo", arguments, timeout: .seconds(120)).check()
+        try ExternalTool.run("skopeo", arguments, timeout: .seconds(120)).check()
         let digest = try String(contentsOfFile: digestFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard digest.hasPrefix("sha256:") else {

@@ -113,8 +113,9 @@ public enum ExternalTool {
         return ToolResult(commandLine: commandLine, status: status, stdoutData: stdout, stderrData: stderr)
     }
 
-    /// Like `run(…)`, but waits without blocking a Swift concurrency thread (the work runs on a GCD thread).
-    /// Prefer this in `async` tests that run long commands (builds, pushes), so parallel tests keep running.
+    /// Like `run(…)`, but waits on a thread of its own instead of blocking a Swift concurrency thread.
+    /// Use this in `async` tests: the cooperative pool has only one thread per core (two here), and tests that
+    /// block it with `run(…)` stall every other test running in parallel.
     @discardableResult
     public static func runAsync(
         _ executable: String,
@@ -126,16 +127,11 @@ public enum ExternalTool {
         input: Data? = nil,
         timeout: Duration = .seconds(300)
     ) async throws -> ToolResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try run(
-                            executable, arguments, environment: environment, unsetting: unsetting,
-                            inheritEnvironment: inheritEnvironment,
-                            currentDirectory: currentDirectory, input: input, timeout: timeout)
-                    })
-            }
+        try await DedicatedThread.run {
+            try run(
+                executable, arguments, environment: environment, unsetting: unsetting,
+                inheritEnvironment: inheritEnvironment, currentDirectory: currentDirectory, input: input,
+                timeout: timeout)
         }
     }
 

@@ -6,6 +6,11 @@ import Foundation
 /// The script caches the image on disk (`/var/cache/imagespec-test/python-base/…`, or `$IMAGESPEC_PYBASE_CACHE`):
 /// the first run on a machine takes about a minute, later runs well under a second. Within one test process the
 /// script runs once; ``push(to:repository:tag:)`` copies the cached layout into a registry fixture with skopeo.
+///
+/// ``pushMultiArch(to:repository:tag:)`` pushes an image index of `linux/amd64` and `linux/arm64`. The host's
+/// architecture is the same complete image; the other one (arm64 on an amd64 host: no emulation here) is real Debian
+/// packages unpacked without running anything (`debootstrap --foreign` + `dpkg-deb -x`), so its files can be
+/// inspected but it must never be executed. First run about 30 s more, then cached.
 public enum PythonBaseFixture {
     /// The cached base image.
     public struct Layout: Sendable, Hashable {
@@ -22,9 +27,12 @@ public enum PythonBaseFixture {
         }
     }
 
-    private static let prepared = Task<Layout, any Error> {
+    private static let prepared = Task<Layout, any Error> { try await run([]) }
+    private static let preparedMultiArch = Task<Layout, any Error> { try await run(["--arch", "amd64,arm64"]) }
+
+    private static func run(_ arguments: [String]) async throws -> Layout {
         let result = try await ExternalTool.runAsync(
-            TestEnvironment.script("python-base.sh"), [], timeout: .seconds(900))
+            TestEnvironment.script("python-base.sh"), arguments, timeout: .seconds(900))
         guard result.succeeded else {
             let last = result.stderr.split(separator: "\n").last.map(String.init) ?? "no output"
             throw TestSupportError("scripts/python-base.sh failed (status \(result.status)): \(last)")
@@ -43,15 +51,35 @@ public enum PythonBaseFixture {
         try await prepared.value
     }
 
+    /// The cached `linux/amd64` + `linux/arm64` layout (its `latest` is an image index; ``Layout/digest`` is the
+    /// index digest), built on first use.
+    public static func multiArchLayout() async throws -> Layout {
+        try await preparedMultiArch.value
+    }
+
+    /// Pushes the `linux/amd64` + `linux/arm64` index (`skopeo copy --all`) as `<repository>:<tag>` and returns that
+    /// reference.
+    @discardableResult
+    public static func pushMultiArch(
+        to registry: RegistryFixture, repository: String = "library/python", tag: String = "3.11-multiarch"
+    ) async throws -> String {
+        try await copy(try await multiArchLayout(), all: true, to: registry, repository: repository, tag: tag)
+    }
+
     /// Pushes the base image to `registry` as `<repository>:<tag>` and returns that reference
     /// (`127.0.0.1:PORT/library/python:3.11-bookworm` by default).
     @discardableResult
     public static func push(
         to registry: RegistryFixture, repository: String = "library/python", tag: String = "3.11-bookworm"
     ) async throws -> String {
-        let layout = try await layout()
+        try await copy(try await layout(), all: false, to: registry, repository: repository, tag: tag)
+    }
+
+    private static func copy(
+        _ layout: Layout, all: Bool, to registry: RegistryFixture, repository: String, tag: String
+    ) async throws -> String {
         let reference = registry.reference(repository, tag: tag)
-        var arguments = ["copy", "--retry-times", "2", "--dest-tls-verify=false"]
+        var arguments = ["copy", "--retry-times", "2", "--dest-tls-verify=false"] + (all ? ["--all"] : [])
         if let credentials = registry.credentials {
             arguments += ["--dest-creds", credentials]
         }

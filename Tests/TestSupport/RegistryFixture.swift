@@ -83,7 +83,8 @@ public final class RegistryFixture: Sendable {
     public static func start(
         auth: RegistryAuthMode = .none, tokenConfig: TokenServerConfig? = nil
     ) async throws -> RegistryFixture {
-        try await RegistryLauncher(auth: auth, tokenConfig: tokenConfig).launch()
+        let launcher = RegistryLauncher(auth: auth, tokenConfig: tokenConfig)
+        return try await DedicatedThread.run { try launcher.launch() }
     }
 
     /// The GAR-style access token the default token configuration accepts for `oauth2accesstoken`.

@@ -10,12 +10,14 @@ struct RegistryLauncher {
     static let username = "imagespec"
     static let tokenService = "registry.test"
     static let tokenIssuer = "imagespec-token-server"
-    static let startTimeout: Duration = .seconds(20)
+    /// Generous: a loaded CI machine (hundreds of parallel tests on 2 cores) starts processes slowly.
+    static let startTimeout: Duration = .seconds(60)
 
     /// The RSA key + self-signed certificate that sign tokens; made once per test process (openssl is slow-ish).
     private static let signingMaterial = Mutex<(key: String, certificate: String)?>(nil)
 
-    func launch() async throws -> RegistryFixture {
+    /// Starts everything; blocks the calling thread (run it on a `DedicatedThread`).
+    func launch() throws -> RegistryFixture {
         let registryBinary = try ExternalTool.require("docker-registry")
         let directory = try makeTemporaryDirectory(prefix: "imagespec-registry")
         var processes: [ManagedProcess] = []
@@ -42,13 +44,13 @@ struct RegistryLauncher {
                 tokenConfigPath = directory + "/token-config.json"
                 tokenLogPath = directory + "/token.log"
                 try RegistryFixture.writeTokenConfig(config, to: tokenConfigPath!)
-                let (server, realm) = try await startTokenServer(
+                let (server, realm) = try startTokenServer(
                     directory: directory, configPath: tokenConfigPath!, logPath: tokenLogPath!)
                 processes.append(server)
                 tokenRealm = realm
             }
 
-            let (registry, port) = try await startRegistry(
+            let (registry, port) = try startRegistry(
                 binary: registryBinary, directory: directory, realm: tokenRealm)
             processes.append(registry)
             return RegistryFixture(
@@ -77,7 +79,7 @@ struct RegistryLauncher {
 
     // MARK: - registry
 
-    private func startRegistry(binary: String, directory: String, realm: String?) async throws
+    private func startRegistry(binary: String, directory: String, realm: String?) throws
         -> (ManagedProcess, Int)
     {
         // distribution treats every REGISTRY_* variable as a config override (REGISTRY_LOG=/path replaces the log
@@ -92,19 +94,18 @@ struct RegistryLauncher {
                 .write(toFile: configPath, atomically: true, encoding: .utf8)
             let process = try ManagedProcess.launch(
                 binary, ["serve", configPath], environment: environment, logPath: directory + "/registry.log")
-            let deadline = ContinuousClock.now + Self.startTimeout
             // Ready = our process logged that it bound the port (so the answer below is really from it, not from
             // some other server that took the port first) and /v2/ answers.
             let bound = "listening on 127.0.0.1:\(port)"
-            while ContinuousClock.now < deadline {
+            let ready = Self.poll(timeout: Self.startTimeout) {
                 if process.isRunning, process.log().contains(bound),
                     let status = LoopbackPort.httpStatus(port: port, path: "/v2/"), status == 200 || status == 401
                 {
-                    return (process, port)
+                    return true
                 }
-                if !process.isRunning { break }
-                try await Task.sleep(for: .milliseconds(25))
+                return process.isRunning ? nil : false
             }
+            if ready { return (process, port) }
             process.stop()
             lastFailure = process.logTail()
             if lastFailure.contains("address already in use") { continue }  // lost the port race: try another
@@ -163,7 +164,7 @@ struct RegistryLauncher {
 
     // MARK: - token server
 
-    private func startTokenServer(directory: String, configPath: String, logPath: String) async throws
+    private func startTokenServer(directory: String, configPath: String, logPath: String) throws
         -> (ManagedProcess, String)
     {
         let python = try TestEnvironment.venvPython ?? ExternalTool.require("python3")
@@ -182,20 +183,39 @@ struct RegistryLauncher {
                 "--issuer", Self.tokenIssuer, "--port-file", portFile, "--log", logPath,
             ],
             environment: ProcessInfo.processInfo.environment, logPath: directory + "/token-server.out")
-        let deadline = ContinuousClock.now + Self.startTimeout
-        while ContinuousClock.now < deadline {
+        var realm: String?
+        var exited = false
+        _ = Self.poll(timeout: Self.startTimeout) {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
                 let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
             {
-                return (process, "http://127.0.0.1:\(port)/token")
+                realm = "http://127.0.0.1:\(port)/token"
+                return true
             }
             if !process.isRunning {
-                throw TestSupportError("token-server.py exited at start: \(process.logTail())")
+                exited = true
+                return false
             }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
         }
+        if let realm { return (process, realm) }
         process.stop()
+        if exited {
+            throw TestSupportError("token-server.py exited at start: \(process.logTail())")
+        }
         throw TestSupportError("token-server.py did not listen within \(Self.startTimeout): \(process.logTail())")
+    }
+
+    /// Calls `check` every 20 ms until it returns true (→ true) or false (→ false), or the timeout passes; `check`
+    /// runs once more after the deadline, so a late wake-up never turns success into a timeout.
+    static func poll(timeout: Duration, _ check: () -> Bool?) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let expired = ContinuousClock.now >= deadline
+            if let answer = check() { return answer }
+            if expired { return false }
+            usleep(20_000)
+        }
     }
 
     private static func makeSigningMaterial() throws -> (key: String, certificate: String) {

@@ -61,9 +61,16 @@ struct CredentialHelper: Sendable {
         do {
             return try await withThrowingTaskGroup(of: Outcome?.self) { group in
                 group.addTask {
+                    // The server URL reaches the helper's stdin from a temporary file rather than a pipe:
+                    // swift-subprocess 1.0 traps when a child exits before the parent finished writing to a pipe
+                    // (swiftlang/swift-subprocess#367), and a helper that ignores stdin is allowed to do that.
+                    let inputFile = try Self.temporaryInputFile(containing: serverURL)
+                    defer { unlink(inputFile) }
+                    let descriptor = try FileDescriptor.open(FilePath(inputFile), .readOnly)
                     let result = try await Subprocess.run(
                         .path(FilePath(executable)), arguments: ["get"], environment: .custom(finalEnvironment),
-                        input: .string(serverURL), output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
+                        input: .fileDescriptor(descriptor, closeAfterSpawningProcess: true),
+                        output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
                     return Outcome(
                         status: result.terminationStatus, standardOutput: result.standardOutput,
                         standardError: result.standardError)
@@ -93,6 +100,24 @@ struct CredentialHelper: Sendable {
                 "credential helper \(helperName) could not be run for \(serverURL): "
                     + "\(Redaction.oneLine(String(describing: error))) — check that it is executable")
         }
+    }
+
+    /// Writes `text` to a new private temporary file and returns its path.
+    private static func temporaryInputFile(containing text: String) throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/imagespec-credential-helper.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw RegistryError.io(path: NSTemporaryDirectory(), operation: "create", reason: "mkstemp failed")
+        }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else {
+            unlink(path)
+            throw RegistryError.io(path: path, operation: "write", reason: "short write")
+        }
+        return path
     }
 
     private struct Reply: Decodable {

@@ -8,9 +8,9 @@ import NIOHTTP1
 /// A request to an endpoint whose scheme is not known yet goes out without credentials — on a registry that needs
 /// none it is the only request. Its 401 teaches the scheme: from then on a Basic endpoint gets `Authorization`
 /// pre-emptively, a Bearer endpoint a token from the cache (or from the token endpoint, asked once per scope set
-/// even by concurrent requests). A 401 is answered by the ``Transport`` with ``recover(from:error:sent:endpoint:scopes:)``:
-/// learn the scheme, fetch a fresh token when a cached one was rejected, or widen the scope an
-/// `error="insufficient_scope"` challenge names.
+/// even by concurrent requests). The ``Transport`` answers a 401 with
+/// ``recover(from:error:sent:endpoint:scopes:)``: learn the scheme, fetch a fresh token when a cached one was
+/// rejected, or widen the scope an `error="insufficient_scope"` challenge names.
 actor Authenticator {
     /// How an endpoint wants to be authenticated.
     enum Scheme: Sendable, Equatable {
@@ -39,11 +39,6 @@ actor Authenticator {
     init(credentials: any CredentialProvider, logger: Logger) {
         self.credentials = credentials
         self.logger = logger
-    }
-
-    /// The scheme learned for `endpoint`, nil while none is known.
-    func scheme(for endpoint: RegistryEndpoint) -> Scheme? {
-        schemes[endpoint.baseURL]
     }
 
     /// The `Authorization` value for a request to `endpoint` needing `scopes`, or nil to go anonymous (also when

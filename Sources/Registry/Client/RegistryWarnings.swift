@@ -67,4 +67,3 @@ final class RegistryWarnings: Sendable {
         return result
     }
 }
-

@@ -23,14 +23,21 @@ enum FileSystem {
         var type: UInt8
     }
 
+    /// Calls `body` with `path` as a C string. Callers first reject paths holding a NUL byte (`isValid`), which
+    /// Python refuses with `ValueError: embedded null byte` and which `os.path.exists`/`isdir` report as false.
     static func withCPath<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
         (path + [0]).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
         }
     }
 
-    /// `stat()` following symlinks; `.missing` on any error (as `os.path.exists` is false on any `OSError`).
+    /// Whether `path` can name a file at all (no NUL byte).
+    static func isValid(_ path: [UInt8]) -> Bool { !path.contains(0) }
+
+    /// `stat()` following symlinks; `.missing` on any error (as `os.path.exists` is false on any `OSError` and on
+    /// the `ValueError` of a path with a NUL byte).
     static func kind(_ path: [UInt8]) -> Kind {
+        guard isValid(path) else { return .missing }
         var info = stat()
         let status = withCPath(path) { stat($0, &info) }
         guard status == 0 else { return .missing }
@@ -51,6 +58,7 @@ enum FileSystem {
 
     /// `os.path.islink`: `lstat()` says symlink; false on error.
     static func isSymlink(_ path: [UInt8]) -> Bool {
+        guard isValid(path) else { return false }
         var info = stat()
         let status = withCPath(path) { lstat($0, &info) }
         return status == 0 && (info.st_mode & S_IFMT) == S_IFLNK
@@ -59,7 +67,7 @@ enum FileSystem {
     /// `os.scandir(path)` names in `readdir` order, without `.` and `..`; `nil` if the directory cannot be opened
     /// (`os.walk` then silently skips it).
     static func list(_ path: [UInt8]) -> [Entry]? {
-        guard let dir = withCPath(path, { opendir($0) }) else { return nil }
+        guard isValid(path), let dir = withCPath(path, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
         var entries: [Entry] = []
         while let entry = readdir(dir) {
@@ -91,6 +99,10 @@ enum FileSystem {
         of path: [UInt8], into hasher: inout Insecure.MD5, buffer: inout [UInt8],
         shownPath: @autoclosure () -> String
     ) throws(FileDigestError) {
+        guard isValid(path) else {
+            throw FileDigestError(
+                .unreadable, path: shownPath(), message: "cannot read \(shownPath()): embedded null byte in the path")
+        }
         let fd = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw unreadable(shownPath(), errno) }
         defer { close(fd) }

@@ -192,6 +192,11 @@ extension ImageSpec {
                 throw ImageSpecError(.unreadable, field: .sourceRoot, message: error.message)
             }
             // flytekit's GitIgnore runs `git ls-files` with cwd=source_root, which raises like this.
+            if root.unicodeScalars.contains("\0") {
+                throw ImageSpecError(
+                    .unreadable, field: .sourceRoot, message: error.message, pythonExceptionType: "ValueError",
+                    pythonMessage: "embedded null byte")
+            }
             let resolved =
                 root.hasPrefix("/") ? root : (context.workingDirectory as NSString).appendingPathComponent(root)
             let exists = FileManager.default.fileExists(atPath: resolved)
@@ -206,9 +211,15 @@ extension ImageSpec {
 
     /// `pathlib.Path(path).read_bytes()` relative to `workingDirectory`, with Python's errors.
     private static func readRequirements(_ path: String, workingDirectory: String) throws(ImageSpecError) -> Data {
+        let quoted = PythonRepr.repr(.str(path))
+        guard !path.unicodeScalars.contains("\0") else {
+            throw ImageSpecError(
+                .unreadable, field: .requirements,
+                message: "path \(quoted) contains a NUL character — fix the path",
+                pythonExceptionType: "ValueError", pythonMessage: "embedded null byte")
+        }
         let resolved = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
         var isDirectory: ObjCBool = false
-        let quoted = PythonRepr.repr(.str(path))
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
             throw ImageSpecError(
                 .fileNotFound, field: .requirements,

@@ -30,7 +30,9 @@ struct BuildCommand: AsyncParsableCommand {
     var output: String?
 
     /// Build even when the image exists.
-    @Flag(name: .long, help: "Build and push even if the image already exists.")
+    @Flag(
+        name: .long,
+        help: "Build and push even if the image already exists (also FLYTE_FORCE_PUSH_IMAGE_SPEC, as in flytekit).")
     var force = false
 
     /// Print nothing but errors and the final reference.
@@ -73,10 +75,13 @@ struct BuildCommand: AsyncParsableCommand {
             if loaded.spec.baseImage == nil && loaded.spec.pythonVersion == nil {
                 localPython = await LocalPython.version()
             }
+            let verbose = !quiet && !outputOptions.json
             let options = try BuildOptions(
                 flytekit: flytekitVersion.map(FlytekitRequirement.version) ?? .latest,
                 compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
-                environment: environment, localPythonVersion: localPython)
+                environment: environment, localPythonVersion: localPython,
+                progress: verbose ? BuildProgressPrinter().progress : nil)
+            let force = self.force || FlytekitSettings.forcePush(environment: environment)
             let plan = try BuildPlan(loaded, options: options)
             let destination: BuildDestination
             var hint: String?
@@ -92,7 +97,6 @@ struct BuildCommand: AsyncParsableCommand {
                     + "\(plan.tag)` or push it with `skopeo copy oci:\(directory):\(plan.tag) docker://REGISTRY/"
                     + "\(loaded.spec.name):\(plan.tag)`"
             }
-            let verbose = !quiet && !outputOptions.json
             if verbose {
                 Console.printDiagnostic(
                     "building \(plan.imageName) on \(plan.baseImage) for "
