@@ -61,6 +61,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Google Artifact Registry: naming, Application Default Credentials, Artifact Registry API.
+        .target(
+            name: "GoogleCloud",
+            dependencies: [
+                "OCI", "Registry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Reproducible tar writer, gzip/zstd, streaming digests.
         .target(
             name: "Layers",
@@ -116,6 +128,9 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "OCI", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BuilderTests", dependencies: ["Builder", "OCI", "Registry", "Spec", "Layers", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GoogleCloudTests", dependencies: ["GoogleCloud", "Registry", "OCI", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
     ]

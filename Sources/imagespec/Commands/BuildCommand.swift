@@ -19,6 +19,10 @@ struct BuildCommand: AsyncParsableCommand {
             Destinations: the spec's registry (default), --output oci:DIR (OCI image layout), \
             --output docker-archive:FILE (for docker/podman load), or --output docker://REF. Without a registry the \
             default is an OCI layout in ./<name>.oci.
+
+            Progress goes to standard error: steps, plus a line per layer and per blob with its size when it is a \
+            terminal; --quiet or --json print none. FLYTE_FORCE_PUSH_IMAGE_SPEC (flytekit's true/false rule: anything \
+            but false, 0, off, no) acts as --force.
             """)
 
     /// The spec file.
