@@ -28,6 +28,7 @@ public actor AccessTokenProvider {
     private let logger: Logger
     private var cached: AccessToken?
     private var requestCount = 0
+    private var inFlight: Task<Result<AccessToken, GoogleCloudError>, Never>?
 
     /// Creates a provider.
     ///
@@ -62,9 +63,26 @@ public actor AccessTokenProvider {
             return cached
         }
         cached = nil
-        let token = try await fetch()
-        cached = token
-        return token
+        // Callers arriving while a request is under way wait for it instead of sending their own.
+        let task: Task<Result<AccessToken, GoogleCloudError>, Never>
+        if let inFlight {
+            task = inFlight
+        } else {
+            task = Task {
+                do throws(GoogleCloudError) {
+                    return .success(try await self.fetch())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            inFlight = task
+        }
+        let result = await task.value
+        if inFlight == task {
+            inFlight = nil
+            if case .success(let token) = result { cached = token }
+        }
+        return try result.get()
     }
 
     /// Forgets the cached token (e.g. after a registry refused it), so the next call fetches a new one.

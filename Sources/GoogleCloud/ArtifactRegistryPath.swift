@@ -64,7 +64,8 @@ public struct ArtifactRegistryPath: Sendable, Hashable, CustomStringConvertible 
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         let components = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         guard let first = components.first, !first.isEmpty else {
-            throw GoogleCloudError("\"\(text)\" is not an image path — use LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE")
+            throw GoogleCloudError(
+                "\"\(text)\" is not an image path — use LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE")
         }
         guard let host = try ArtifactRegistryHost(String(first)) else {
             throw GoogleCloudError(
@@ -126,7 +127,8 @@ public struct ArtifactRegistryPath: Sendable, Hashable, CustomStringConvertible 
         }
         let image = parts.isEmpty ? nil : parts.joined(separator: "/")
         if requireImage, image == nil {
-            let prefix = host.kind == .containerRegistry
+            let prefix =
+                host.kind == .containerRegistry
                 ? "\(host.name)/\(project.replacingOccurrences(of: ":", with: "/"))"
                 : "\(host.name)/\(project.replacingOccurrences(of: ":", with: "/"))/\(repository)"
             throw GoogleCloudError(
@@ -167,9 +169,11 @@ public struct ArtifactRegistryPath: Sendable, Hashable, CustomStringConvertible 
 
     static func validateDomain(_ domain: String, shown: String) throws(GoogleCloudError) {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = labels.count >= 2 && labels.allSatisfy { label in
-            !label.isEmpty && label.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
-        }
+        let valid =
+            labels.count >= 2
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            }
         if !valid {
             throw GoogleCloudError(
                 "\(shown): \"\(domain)\" is not a valid domain of a domain-scoped project — write DOMAIN/PROJECT, "

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import OCI
 import Registry
 
 /// Credentials for Google registry hosts (`*-docker.pkg.dev`, `docker.*.rep.pkg.dev`, `gcr.io`, `*.gcr.io`) without
@@ -44,6 +45,23 @@ public struct GoogleCredentialProvider: CredentialProvider {
             environment: environment, httpClient: httpClient, metadataTimeout: metadataTimeout,
             tokenURIOverride: tokenURIOverride, logger: logger)
         self.logger = logger
+    }
+
+    /// The hosts that registries.conf sends Google references to (e.g. a mirror or a loopback emulator for
+    /// `us-east1-docker.pkg.dev`), to pass as `additionalHosts`: the primary endpoint host of each reference whose
+    /// registry is a Google host but whose endpoint is not.
+    public static func mappedGoogleHosts(
+        for references: [Reference], configuration: RegistriesConfiguration
+    ) -> Set<String> {
+        var hosts: Set<String> = []
+        for reference in references where ArtifactRegistryHost.isGoogleHost(reference.registry) {
+            guard let resolved = try? configuration.resolve(reference) else { continue }
+            for endpoint in resolved.pullSources + [resolved.primary]
+            where !ArtifactRegistryHost.isGoogleHost(endpoint.host) {
+                hosts.insert(endpoint.host.lowercased())
+            }
+        }
+        return hosts
     }
 
     /// True when `host` is served by Google (or listed in ``additionalHosts``).
@@ -99,63 +117,5 @@ public struct GoogleCredentialProvider: CredentialProvider {
             return await tokens.source()
         }
         return dockerSource ?? .dockerConfigEntry(username: credential.username, configFile: docker.configPath)
-    }
-}
-
-/// The ADC token provider, made once on first use (finding the ADC reads files).
-actor TokenSource {
-    private let environment: [String: String]
-    private let httpClient: HTTPClient
-    private let metadataTimeout: Duration
-    private let tokenURIOverride: String?
-    private let logger: Logger
-    private var provider: AccessTokenProvider?
-
-    init(
-        environment: [String: String], httpClient: HTTPClient, metadataTimeout: Duration, tokenURIOverride: String?,
-        logger: Logger
-    ) {
-        self.environment = environment
-        self.httpClient = httpClient
-        self.metadataTimeout = metadataTimeout
-        self.tokenURIOverride = tokenURIOverride
-        self.logger = logger
-    }
-
-    private func resolved() throws(GoogleCloudError) -> AccessTokenProvider {
-        if let provider { return provider }
-        let credentials = try GoogleCredentials.find(environment: environment, tokenURIOverride: tokenURIOverride)
-        let made = AccessTokenProvider(
-            credentials: credentials, httpClient: httpClient, metadataTimeout: metadataTimeout, logger: logger)
-        provider = made
-        return made
-    }
-
-    /// A token; nil when only the implicit metadata server is left, it cannot be reached and `allowAnonymous`.
-    func accessToken(allowAnonymous: Bool) async throws(GoogleCloudError) -> AccessToken? {
-        let provider = try resolved()
-        do {
-            return try await provider.accessToken()
-        } catch {
-            if case .metadataServer(_, let explicit) = provider.credentials, !explicit, allowAnonymous {
-                logger.debug("no metadata server: anonymous", metadata: ["error": "\(error)"])
-                return nil
-            }
-            throw error
-        }
-    }
-
-    func cachedValue() async -> String? {
-        guard let provider else { return nil }
-        return try? await provider.accessToken().value
-    }
-
-    func source() -> GoogleCredentialSource {
-        switch provider?.credentials {
-        case .serviceAccount(let key): .serviceAccount(email: key.clientEmail, keyFile: key.path)
-        case .authorizedUser(let user): .authorizedUser(file: user.path)
-        case .metadataServer(let host, _): .metadataServer(host: host)
-        case nil: .anonymous
-        }
     }
 }

@@ -55,7 +55,8 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
     }
 
     /// Reads a credentials JSON file (`service_account` or `authorized_user`).
-    public static func load(path: String, tokenURIOverride: String? = nil) throws(GoogleCloudError) -> GoogleCredentials {
+    public static func load(path: String, tokenURIOverride: String? = nil) throws(GoogleCloudError) -> GoogleCredentials
+    {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -69,7 +70,8 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
     public static func parse(
         _ data: Data, path: String, tokenURIOverride: String? = nil
     ) throws(GoogleCloudError) -> GoogleCredentials {
-        let fix = "download a new key (gcloud iam service-accounts keys create) or run "
+        let fix =
+            "download a new key (gcloud iam service-accounts keys create) or run "
             + "`gcloud auth application-default login`"
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw GoogleCloudError("\(path): not a JSON object — not a Google credentials file; \(fix)")
@@ -87,7 +89,8 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
         case "service_account":
             let email = try field("client_email")
             let pem = try field("private_key")
-            let tokenURI = (object["token_uri"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            let tokenURI =
+                (object["token_uri"] as? String).flatMap { $0.isEmpty ? nil : $0 }
                 ?? AuthorizedUserCredentials.defaultTokenURI
             return .serviceAccount(
                 try ServiceAccountKey(
@@ -97,7 +100,8 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
             let clientID = try field("client_id")
             let secret = try field("client_secret")
             let refresh = try field("refresh_token")
-            let tokenURI = tokenURIOverride ?? (object["token_uri"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            let tokenURI =
+                tokenURIOverride ?? (object["token_uri"] as? String).flatMap { $0.isEmpty ? nil : $0 }
                 ?? AuthorizedUserCredentials.defaultTokenURI
             return .authorizedUser(
                 AuthorizedUserCredentials(

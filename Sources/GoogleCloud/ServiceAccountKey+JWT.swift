@@ -22,8 +22,9 @@ extension ServiceAccountKey {
             let signature = try privateKey.signature(for: Data(signingInput.utf8), padding: .insecurePKCS1v1_5)
             return signingInput + "." + Self.base64URL(signature.rawRepresentation)
         } catch {
-            throw GoogleCloudError("\(path): cannot sign a token request with the key of \(clientEmail) — "
-                + "download a new key (gcloud iam service-accounts keys create)")
+            throw GoogleCloudError(
+                "\(path): cannot sign a token request with the key of \(clientEmail) — "
+                    + "download a new key (gcloud iam service-accounts keys create)")
         }
     }
 

@@ -87,8 +87,10 @@ struct ArtifactRegistryPathTests {
 
     @Test func seedRepositoryNamesAndFixCommand() throws {
         let path = try ArtifactRegistryPath(
-            parsing: "us-east1-docker.pkg.dev/my-union-dataplane/my-registry/my-image-repository/simple-example-image:x")
-        #expect(path.repositoryResourceName == "projects/my-union-dataplane/locations/us-east1/repositories/my-registry")
+            parsing: "us-east1-docker.pkg.dev/my-union-dataplane/my-registry/my-image-repository/simple-example-image:x"
+        )
+        #expect(
+            path.repositoryResourceName == "projects/my-union-dataplane/locations/us-east1/repositories/my-registry")
         #expect(
             path.createRepositoryCommand
                 == "gcloud artifacts repositories create my-registry --repository-format=docker "
@@ -108,7 +110,8 @@ struct ArtifactRegistryPathTests {
     }
 
     @Test func repositoryOnlyPathWhenAllowed() throws {
-        let path = try ArtifactRegistryPath(parsing: "us-east1-docker.pkg.dev/test-project/created-repo",
+        let path = try ArtifactRegistryPath(
+            parsing: "us-east1-docker.pkg.dev/test-project/created-repo",
             requireImage: false)
         #expect(path.image == nil)
         #expect(path.description == "us-east1-docker.pkg.dev/test-project/created-repo")
