@@ -250,7 +250,8 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=posix -C
     | tee "\$d/fifo" | pigz -1 -n >"\$d/layer.tar.gz"
 wait
 digest=\$(sha256sum "\$d/layer.tar.gz" | cut -d' ' -f1)
-python3 "$W/oci-append.py" "\$d/L" latest sop "\$d/layer.tar.gz" "sha256:\$digest" "sha256:\$(cut -d' ' -f1 "\$d/diff_id")"
+python3 "$W/oci-append.py" "\$d/L" latest sop "\$d/layer.tar.gz" "sha256:\$digest" \\
+    "sha256:\$(cut -d' ' -f1 "\$d/diff_id")"
 skopeo copy -q --dest-tls-verify=false "oci:\$d/L:sop" "docker://$R/bench/sop-\$set-\$mode-\$n:1"
 EOF
 chmod +x "$W/sop.sh"
@@ -420,7 +421,8 @@ for key, label, goal in (("np", "numpy+pandas", 3.5), ("fk", "numpy+pandas+flyte
                           ("podman warm, images present, --no-cache", iw, "warm vs podman images present")):
         if g.get(pm) and isr:
             x = g[pm]["median"] / isr["median"]
-            rows.append((f"(a) {label}, {what}", f"{x:.2f}× faster", f"≥ {goal}×", "met" if x >= goal else "NOT met"))
+            rows.append((f"(a) {label}, {what}", f"{x:.2f}× faster", f"≥ {goal}×",
+                         "met" if x >= goal else "NOT met"))
     for sop, isr, what in (("sum of parts cold", ic, "cold"), ("sum of parts warm", iw, "warm")):
         if g.get(sop) and isr:
             x = isr["median"] / g[sop]["median"]

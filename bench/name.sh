@@ -168,7 +168,8 @@ fi
 # --- summary --------------------------------------------------------------------------------------------------------
 python3 - "$OUT_DIR" "$STAMP" "$W" "$ours" "$TREE_FILES" "$TREE_BYTES" "$TREE_DIRS" "$HASHED" \
     "imagespec $("$BIN" --version) (git $(git -C "$REPO_ROOT" rev-parse --short HEAD)), flytekit $FLYTEKIT \
-($("$PY" -c 'import platform; print("CPython", platform.python_version())')), $(git --version), $(hyperfine --version)" \
+($("$PY" -c 'import platform; print("CPython", platform.python_version())')), $(git --version), \
+$(hyperfine --version)" \
     "$(nproc) vCPU, $(uname -sr)" "$LOAD_WARM0 → $LOAD_WARM1" "$COLD_NOTE" <<'EOF' | tee "$OUT_DIR/name-$STAMP.md"
 import json, os, statistics, sys
 out, stamp, w, name, files, nbytes, dirs, hashed, versions, machine, load_warm, cold_note = sys.argv[1:13]
@@ -176,7 +177,8 @@ print(f"### Name benchmark {stamp}\n")
 print(f"Machine: {machine}. Versions: {versions}.")
 print(f"Tree: {int(files):,} files ({int(nbytes)/1e6:.0f} MB) in {int(dirs)} directories, git repository with "
       f".gitignore and .dockerignore; {int(hashed):,} files hashed after the ignore rules. Both print `{name}`.\n")
-print("| page cache | `imagespec name` | flytekit `image_name()` process | ratio | flytekit import / image_name() call |")
+print("| page cache | `imagespec name` | flytekit `image_name()` process | ratio "
+      "| flytekit import / image_name() call |")
 print("| --- | ---: | ---: | ---: | ---: |")
 for mode, note in (("warm", f"load {load_warm}"), ("cold", cold_note)):
     p = f"{out}/name-{stamp}-{mode}.json"
