@@ -51,6 +51,12 @@ struct BuildCommand: AsyncParsableCommand {
                 + "or union.", valueName: "version"))
     var flytekitVersion: String?
 
+    /// Do not add flytekit at all.
+    @Flag(
+        name: .customLong("no-flytekit"),
+        help: "Do not add flytekit (the image then cannot run Flyte tasks; for plain Python images).")
+    var noFlytekit = false
+
     /// Layer compression.
     @Option(
         name: .long,
@@ -81,7 +87,7 @@ struct BuildCommand: AsyncParsableCommand {
             }
             let verbose = !quiet && !outputOptions.json
             let options = try BuildOptions(
-                flytekit: flytekitVersion.map(FlytekitRequirement.version) ?? .latest,
+                flytekit: noFlytekit ? .none : (flytekitVersion.map(FlytekitRequirement.version) ?? .latest),
                 compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
                 environment: environment, localPythonVersion: localPython,
                 progress: verbose ? BuildProgressPrinter().progress : nil)
