@@ -97,7 +97,8 @@ sed "s|REGISTRY|$REGISTRY|g" examples/quickstart.yaml > "$WORK/spec/quickstart.y
 cp examples/hello.py "$WORK/spec/hello.py"
 export PATH="$REPO/.venv/bin:$PATH"   # uv, pinned by scripts/setup.sh
 imagespec build "$WORK/spec/quickstart.yaml" --cache-dir "$WORK/cache" --json | tee "$WORK/build.json"
-BUILT=$("$REPO/.venv/bin/python" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["image"] + "@" + r["digest"])' "$WORK/build.json")
+BUILT=$(tail -n 1 "$WORK/build.json" | jq -r '(.image | sub(":[^:/]+$"; "")) + "@" + .digest') \
+    || fail "imagespec build printed no JSON summary"
 echo "built and pushed $BUILT"
 
 step "exists short-circuit: a second build does no work"
