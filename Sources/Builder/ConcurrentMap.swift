@@ -1,3 +1,5 @@
+import OCI
+
 /// Runs work with at most `limit` tasks at once, keeping results in input order; the first failure cancels the rest
 /// and is rethrown as a ``BuildError``.
 enum ConcurrentMap {
@@ -5,23 +7,7 @@ enum ConcurrentMap {
         _ elements: [Element], limit: Int, _ transform: @escaping @Sendable (Element) async throws -> Output
     ) async throws(BuildError) -> [Output] {
         do {
-            return try await withThrowingTaskGroup(of: (Int, Output).self) { group in
-                var results = [Output?](repeating: nil, count: elements.count)
-                var next = 0
-                func startNext() {
-                    guard next < elements.count else { return }
-                    let index = next
-                    let element = elements[index]
-                    next += 1
-                    group.addTask { (index, try await transform(element)) }
-                }
-                for _ in 0..<max(1, limit) { startNext() }
-                while let (index, output) = try await group.next() {
-                    results[index] = output
-                    startNext()
-                }
-                return results.map { $0! }
-            }
+            return try await BoundedTaskGroup.map(elements, limit: limit, transform)
         } catch let error as BuildError {
             throw error
         } catch {

@@ -1,3 +1,5 @@
+import OCI
+
 /// A task group that runs at most `limit` child tasks at a time.
 enum BoundedConcurrency {
     /// Applies `transform` to every element with at most `limit` running at once; results keep the input order.
@@ -7,25 +9,8 @@ enum BoundedConcurrency {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(LayerError) -> Output
     ) async throws(LayerError) -> [Output] {
-        let width = max(1, limit)
         do {
-            return try await withThrowingTaskGroup(of: (Int, Output).self) { group in
-                var results = [Output?](repeating: nil, count: elements.count)
-                var next = 0
-                func startNext() {
-                    guard next < elements.count else { return }
-                    let index = next
-                    let element = elements[index]
-                    next += 1
-                    group.addTask { (index, try await transform(element)) }
-                }
-                for _ in 0..<min(width, elements.count) { startNext() }
-                while let (index, output) = try await group.next() {
-                    results[index] = output
-                    startNext()
-                }
-                return results.map { $0! }
-            }
+            return try await BoundedTaskGroup.map(elements, limit: limit) { element in try await transform(element) }
         } catch let error as LayerError {
             throw error
         } catch is CancellationError {

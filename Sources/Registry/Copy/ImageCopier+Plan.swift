@@ -101,25 +101,8 @@ extension ImageCopier {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(RegistryError) -> Result
     ) async throws(RegistryError) -> [Result] {
-        guard !elements.isEmpty else { return [] }
         do {
-            return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-                var results = [Result?](repeating: nil, count: elements.count)
-                var next = 0
-                func startNext() {
-                    guard next < elements.count else { return }
-                    let index = next
-                    let element = elements[index]
-                    next += 1
-                    group.addTask { (index, try await transform(element)) }
-                }
-                for _ in 0..<min(max(1, limit), elements.count) { startNext() }
-                while let (index, result) = try await group.next() {
-                    results[index] = result
-                    startNext()
-                }
-                return results.map { $0! }
-            }
+            return try await BoundedTaskGroup.map(elements, limit: limit) { element in try await transform(element) }
         } catch let error as RegistryError {
             throw error
         } catch {

@@ -1,0 +1,30 @@
+/// Runs async work over a list with a cap on how many run at once: the one bounded-concurrency helper the
+/// modules share (registry copies, layer builds, image builds).
+///
+/// Not I/O itself; it lives in the lowest module so every other module can use it.
+package enum BoundedTaskGroup {
+    /// Applies `transform` to every element with at most `limit` calls running at once (at least one); results keep
+    /// the input order. The first error cancels the remaining work and is rethrown unchanged.
+    package static func map<Element: Sendable, Output: Sendable>(
+        _ elements: [Element], limit: Int, _ transform: @escaping @Sendable (Element) async throws -> Output
+    ) async throws -> [Output] {
+        guard !elements.isEmpty else { return [] }
+        return try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+            var results = [Output?](repeating: nil, count: elements.count)
+            var next = 0
+            func startNext() {
+                guard next < elements.count else { return }
+                let index = next
+                let element = elements[index]
+                next += 1
+                group.addTask { (index, try await transform(element)) }
+            }
+            for _ in 0..<min(max(1, limit), elements.count) { startNext() }
+            while let (index, output) = try await group.next() {
+                results[index] = output
+                startNext()
+            }
+            return results.map { $0! }
+        }
+    }
+}
