@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "OCI", "Registry", "Spec", "Layers",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
@@ -97,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "imagespec",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Builder",
+                "OCI", "Registry", "Spec", "Layers", "Builder", "GoogleCloud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,5 +134,7 @@ let package = Package(
             name: "GoogleCloudTests", dependencies: ["GoogleCloud", "Registry", "OCI", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
+        // The flytekit/union plugin (python/) driven through real pyflyte/union from the venv.
+        .testTarget(name: "PluginTests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

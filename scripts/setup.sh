@@ -145,4 +145,36 @@ fi
 say "venv: $("$VENV/bin/python" --version 2>&1), flytekit $("$VENV/bin/python" -c \
     'import importlib.metadata as m; print(m.version("flytekit"))'), $("$VENV/bin/uv" --version 2>/dev/null)"
 
+# ---------------------------------------------------------------------------------------------------------------
+# 4. The flytekit/union builder plugin (python/, a regular non-editable install, as users get it) and union
+# ---------------------------------------------------------------------------------------------------------------
+T=$(now)
+PLUGIN_DIR="$REPO/python"
+PLUGIN_PINS=(union==0.1.204)
+PLUGIN_STAMP="$VENV/.imagespec-plugin-stamp"
+# Reinstall when the pins, the constraints or any source file of the plugin change.
+PLUGIN_WANT=$( { printf '%s\n' "${PLUGIN_PINS[@]}"; cat "$CONSTRAINTS" 2>/dev/null || true
+    find "$PLUGIN_DIR" -type f -not -path '*/build/*' -not -path '*.egg-info/*' -not -path '*/__pycache__/*' \
+        -print0 | sort -z | xargs -0 cat; } | sha256sum | cut -d' ' -f1)
+if [ -f "$PLUGIN_STAMP" ] && [ "$(cat "$PLUGIN_STAMP")" = "$PLUGIN_WANT" ] \
+    && "$VENV/bin/python" -c 'import importlib.metadata as m
+for name in ("flytekitplugins-imagespec", "union"): m.version(name)' >/dev/null 2>&1; then
+    say "plugin: flytekitplugins-imagespec and ${PLUGIN_PINS[*]} up to date ($(elapsed "$T"))"
+else
+    PLUGIN_LOG="$LOG_DIR/plugin.log"
+    constraint_args=()
+    [ -f "$CONSTRAINTS" ] && constraint_args=(-c "$CONSTRAINTS")
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q --force-reinstall --no-deps \
+        "$PLUGIN_DIR" >"$PLUGIN_LOG" 2>&1 \
+        && "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q "${PLUGIN_PINS[@]}" \
+            "${constraint_args[@]}" >>"$PLUGIN_LOG" 2>&1 \
+        || fail_with_log "$PLUGIN_LOG" "pip install of python/ (flytekitplugins-imagespec) or ${PLUGIN_PINS[*]} \
+failed (PyPI reachable?); see $PLUGIN_LOG"
+    rm -rf "$PLUGIN_DIR/build" "$PLUGIN_DIR"/*.egg-info
+    "$VENV/bin/python" -c 'import flytekitplugins.imagespec, union' >>"$PLUGIN_LOG" 2>&1 \
+        || fail_with_log "$PLUGIN_LOG" "the venv cannot import flytekitplugins.imagespec/union; see $PLUGIN_LOG"
+    echo "$PLUGIN_WANT" >"$PLUGIN_STAMP"
+    say "plugin: installed python/ (flytekitplugins-imagespec) and ${PLUGIN_PINS[*]} ($(elapsed "$T"))"
+fi
+
 say "done ($(elapsed "$T_ALL")): export IMAGESPEC_PYTHON=$VENV/bin/python; PATH+=:$VENV/bin"

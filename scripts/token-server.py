@@ -37,13 +37,34 @@ include every field of an account's ``json_key``. Wrong credentials get ``401`` 
 ``{"errors":[{"code":"UNAUTHORIZED",...}]}`` body; no credentials get a token holding the anonymous grants.
 
 Each request is logged as one JSON line (no secrets) to ``--log``.
+
+Artifact Registry emulation (documented behaviour, not observed against the real service):
+
+* The token server also answers a subset of the Artifact Registry REST API v1 with ``Authorization: Bearer <access
+  token>`` (the password of an ``oauth2accesstoken`` account): ``GET /v1/projects/P/locations/L/repositories/R``
+  (200 / 404 NOT_FOUND / 403 PERMISSION_DENIED: needs any ``{"project": P}`` grant), ``POST
+  /v1/projects/P/locations/L/repositories?repositoryId=R`` (needs a project grant with action ``create`` or ``*``;
+  409 ALREADY_EXISTS; answers a long-running operation) and ``GET /v1/projects/P/locations/L/operations/ID`` (done
+  after ``operation_polls`` polls, default 1; the repository is then added to ``projects[P]`` in the config file,
+  so pushes are granted from then on). Errors use Google's ``{"error":{"code","message","status"}}`` envelope.
+* ``--gar-proxy UPSTREAM`` runs a loopback proxy in front of a distribution registry instead of a token server: it
+  forwards every request and rewrites the registry's ``401 insufficient_scope`` answers to requests that carried a
+  Bearer token into what Artifact Registry answers (distribution v2.8 cannot produce these bodies itself):
+  ``404 NAME_UNKNOWN: Repository "R" not found`` when R is not listed under ``projects[P]`` and the caller has a
+  grant on P; ``403 DENIED: Unauthenticated request. Unauthenticated requests do not have permission ...`` for an
+  anonymous token; otherwise ``403 DENIED: Permission "artifactregistry.repositories.uploadArtifacts" (or
+  downloadArtifacts for GET/HEAD) denied on resource "projects/P/locations/L/repositories/R" (or it may not
+  exist)``. A 401 for a stale token whose caller *is* allowed now (the repository was created since) is passed on
+  unchanged, so the client fetches a fresh token, as GAR checks permissions per request.
 """
 
 import argparse
 import base64
 import binascii
 import fnmatch
+import http.client
 import json
+import re
 import os
 import secrets
 import subprocess
@@ -56,7 +77,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DEFAULT_ACTIONS = ["pull", "push"]
-USERNAME_ALIASES = {"_token": "oauth2accesstoken"}
+USERNAME_ALIASES = {"_token": "oauth2accesstoken", "_dcgcloud_token": "oauth2accesstoken"}
 
 
 def b64url(data):
@@ -216,6 +237,17 @@ class TokenServer(ThreadingHTTPServer):
         self.log_path = log_path
         self.lock = threading.Lock()
         self.refresh_tokens = {}  # issued refresh token -> account key
+        self.operations = {}  # Artifact Registry operation name -> pending creation
+
+    def add_repository(self, project, repository):
+        """Adds REPOSITORY to projects[PROJECT] in the config file (atomically), i.e. "creates" it."""
+        with self.lock:
+            data = self.config.load()
+            projects = data.setdefault("projects", {})
+            repos = projects.setdefault(project, [])
+            if repository not in repos:
+                repos.append(repository)
+                write_atomically(self.config.path, json.dumps(data, indent=2, sort_keys=True))
 
     def log_event(self, event):
         if not self.log_path:
@@ -288,6 +320,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path in ("/", "/healthz"):
             self.send_json(200, {"ok": True})
             return
+        if url.path.startswith("/v1/"):
+            self.artifact_registry_api(url)
+            return
         if url.path != "/token":
             self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})
             return
@@ -314,6 +349,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
+        if url.path.startswith("/v1/"):
+            self.artifact_registry_api(url)
+            return
         event = {"method": "POST"}
         if url.path != "/token":
             self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})
@@ -346,6 +384,118 @@ class Handler(BaseHTTPRequestHandler):
         event["account"] = account_key(account)
         offline = field("access_type") == "offline"
         self.issue(config, account, service, scopes, offline, event, post=True)
+
+    # -- Artifact Registry API emulation ---------------------------------------------------------------------
+    def google_error(self, status, code_name, message, event):
+        event.update(status=status, error=code_name)
+        self.server.log_event(event)
+        self.send_json(status, {"error": {"code": status, "message": message, "status": code_name}})
+
+    def artifact_registry_api(self, url):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        event = {"api": "artifactregistry", "method": self.command, "path": url.path}
+        config = self.load_config(event)
+        if config is None:
+            return
+        header = self.headers.get("Authorization") or ""
+        scheme, _, token = header.partition(" ")
+        account = None
+        if scheme.lower() == "bearer" and token.strip():
+            account = find_account(config, "oauth2accesstoken", token.strip())
+        if account is None:
+            self.google_error(401, "UNAUTHENTICATED",
+                              "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+                              "cookie or other valid authentication credential.", event)
+            return
+        event["account"] = account_key(account)
+        parts = url.path.strip("/").split("/")
+        # v1 projects P locations L (repositories [R] | operations ID)
+        if len(parts) < 6 or parts[1] != "projects" or parts[3] != "locations":
+            self.google_error(404, "NOT_FOUND", "no such API method", event)
+            return
+        project, location, collection = parts[2], parts[4], parts[5]
+        project_actions = set()
+        for grant in account.get("grants", []):
+            if grant.get("project") == project:
+                project_actions.update(grant.get("actions", DEFAULT_ACTIONS))
+        parent = f"projects/{project}/locations/{location}"
+        repos = config.get("projects", {}).get(project, [])
+        if collection == "repositories" and len(parts) == 7 and self.command == "GET":
+            repo = parts[6]
+            name = f"{parent}/repositories/{repo}"
+            if not project_actions:
+                self.google_error(403, "PERMISSION_DENIED",
+                                  f"Permission 'artifactregistry.repositories.get' denied on resource "
+                                  f"'//artifactregistry.googleapis.com/{name}' (or it may not exist).", event)
+                return
+            if repo not in repos:
+                self.google_error(404, "NOT_FOUND", f"Requested entity was not found.", event)
+                return
+            event.update(status=200)
+            self.server.log_event(event)
+            self.send_json(200, repository_json(name))
+            return
+        if collection == "repositories" and len(parts) == 6 and self.command == "POST":
+            query = urllib.parse.parse_qs(url.query)
+            repo = (query.get("repositoryId") or [""])[0]
+            event["repository"] = repo
+            if not ("create" in project_actions or "*" in project_actions):
+                self.google_error(403, "PERMISSION_DENIED",
+                                  f"Permission 'artifactregistry.repositories.create' denied on resource "
+                                  f"'//artifactregistry.googleapis.com/{parent}' (or it may not exist).", event)
+                return
+            try:
+                wanted = json.loads(body or b"{}")
+            except ValueError:
+                wanted = None
+            if not isinstance(wanted, dict) or wanted.get("format") != "DOCKER" \
+                    or wanted.get("mode", "STANDARD_REPOSITORY") != "STANDARD_REPOSITORY":
+                self.google_error(400, "INVALID_ARGUMENT", "expected a DOCKER STANDARD_REPOSITORY", event)
+                return
+            if not re.fullmatch(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?", repo):
+                self.google_error(400, "INVALID_ARGUMENT", f"invalid repository id {repo!r}", event)
+                return
+            if repo in repos:
+                self.google_error(409, "ALREADY_EXISTS", "the repository already exists", event)
+                return
+            op_id = secrets.token_hex(8)
+            op_name = f"{parent}/operations/{op_id}"
+            with self.server.lock:
+                self.server.operations[op_name] = {
+                    "project": project, "repository": repo, "name": f"{parent}/repositories/{repo}",
+                    "polls_left": int(config.get("operation_polls", 1)),
+                    "description": wanted.get("description"),
+                }
+            event.update(status=200, operation=op_name)
+            self.server.log_event(event)
+            self.send_json(200, {"name": op_name, "done": False, "metadata": {
+                "@type": "type.googleapis.com/google.devtools.artifactregistry.v1.OperationMetadata"}})
+            return
+        if collection == "operations" and len(parts) == 7 and self.command == "GET":
+            op_name = f"{parent}/operations/{parts[6]}"
+            with self.server.lock:
+                operation = self.server.operations.get(op_name)
+                if operation is not None and operation["polls_left"] > 0:
+                    operation["polls_left"] -= 1
+                    pending = True
+                else:
+                    pending = False
+            if operation is None:
+                self.google_error(404, "NOT_FOUND", "Requested entity was not found.", event)
+                return
+            if pending:
+                event.update(status=200, done=False)
+                self.server.log_event(event)
+                self.send_json(200, {"name": op_name, "done": False})
+                return
+            self.server.add_repository(operation["project"], operation["repository"])
+            event.update(status=200, done=True, repository=operation["repository"])
+            self.server.log_event(event)
+            self.send_json(200, {"name": op_name, "done": True, "response": repository_json(
+                operation["name"], operation.get("description"))})
+            return
+        self.google_error(404, "NOT_FOUND", "no such API method", event)
 
     def load_config(self, event):
         try:
@@ -394,6 +544,8 @@ class Handler(BaseHTTPRequestHandler):
             "jti": secrets.token_hex(16),
             "access": access,
         }
+        if account is not None:
+            claims["acct"] = account_fingerprint(account)  # lets the GAR proxy find the account again
         try:
             token = self.server.signer.jwt(claims)
         except RuntimeError as error:
@@ -419,6 +571,192 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, body)
 
 
+def repository_json(name, description=None):
+    body = {"name": name, "format": "DOCKER", "mode": "STANDARD_REPOSITORY",
+            "createTime": "2026-01-01T00:00:00Z", "updateTime": "2026-01-01T00:00:00Z"}
+    if description:
+        body["description"] = description
+    body["@type"] = "type.googleapis.com/google.devtools.artifactregistry.v1.Repository"
+    return body
+
+
+# -- GAR proxy ---------------------------------------------------------------------------------------------------
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade"}
+NAME_PATTERN = re.compile(r"^/v2/(.+?)/(blobs|manifests|tags|referrers)(/|$)")
+
+
+def jwt_claims(token):
+    """The claims of a JWT without verifying it (the registry verified it already)."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+        return claims if isinstance(claims, dict) else {}
+    except (IndexError, ValueError, binascii.Error):
+        return {}
+
+
+def account_fingerprint(account):
+    import hashlib
+    return hashlib.sha256(json.dumps(account, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def account_for_claims(config, claims):
+    for account in config.get("accounts", []):
+        if claims.get("acct") and account_fingerprint(account) == claims["acct"]:
+            return account
+    return None
+
+
+class GarProxy(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, upstream, config, location, log_path):
+        super().__init__(address, ProxyHandler)
+        parsed = urllib.parse.urlsplit(upstream)
+        self.upstream = (parsed.hostname, parsed.port or 80)
+        self.config = config
+        self.location = location
+        self.log_path = log_path
+        self.lock = threading.Lock()
+
+    def log_event(self, event):
+        if not self.log_path:
+            return
+        with self.lock, open(self.log_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(event, sort_keys=True) + "\n")
+
+
+class ProxyHandler(BaseHTTPRequestHandler):
+    server_version = "imagespec-gar-proxy/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        return None
+
+    def forward(self):
+        chunked_body = self.read_body()
+        length = len(chunked_body) if chunked_body is not None else int(self.headers.get("Content-Length") or 0)
+        connection = http.client.HTTPConnection(*self.server.upstream, timeout=600)
+        connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in self.headers.items():
+            if name.lower() in HOP_BY_HOP or name.lower() == "content-length":
+                continue
+            connection.putheader(name, value)
+        if length or self.command in ("POST", "PUT", "PATCH"):
+            connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        if chunked_body is not None:
+            connection.send(chunked_body)
+        else:
+            remaining = length
+            while remaining > 0:
+                piece = self.rfile.read(min(remaining, 1 << 16))
+                if not piece:
+                    break
+                connection.send(piece)
+                remaining -= len(piece)
+        response = connection.getresponse()
+        event = {"method": self.command, "path": self.path.split("?")[0], "status": response.status}
+        rewritten = self.gar_answer(response)
+        if rewritten is not None:
+            response.read()
+            connection.close()
+            status, body = rewritten
+            event.update(rewritten=status, code=body["errors"][0]["code"])
+            self.server.log_event(event)
+            data = json.dumps(body).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            return
+        self.server.log_event(event)
+        self.send_response(response.status)
+        has_length = response.getheader("Content-Length") is not None
+        for name, value in response.getheaders():
+            if name.lower() in HOP_BY_HOP:
+                continue
+            self.send_header(name, value)
+        if self.command == "HEAD" or response.status in (204, 304):
+            self.end_headers()
+            response.read()
+        elif has_length:
+            self.end_headers()
+            while True:
+                piece = response.read(1 << 16)
+                if not piece:
+                    break
+                self.wfile.write(piece)
+        else:
+            data = response.read()
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        connection.close()
+
+    def gar_answer(self, response):
+        """(status, body) of Artifact Registry's answer instead of distribution's 401, or None to pass it on."""
+        if response.status != 401:
+            return None
+        challenge = response.getheader("WWW-Authenticate") or ""
+        authorization = self.headers.get("Authorization") or ""
+        if "insufficient_scope" not in challenge or not authorization.lower().startswith("bearer "):
+            return None
+        match = NAME_PATTERN.match(urllib.parse.urlsplit(self.path).path)
+        if match is None:
+            return None
+        parts = match.group(1).split("/")
+        if len(parts) < 3:
+            return (400, {"errors": [{"code": "NAME_INVALID", "message": "Missing image name. Pushes should be of "
+                                      "the form docker push HOST-NAME/PROJECT-ID/REPOSITORY/IMAGE"}]})
+        project, repo = parts[0], parts[1]
+        try:
+            config = self.server.config.load()
+        except (OSError, ValueError):
+            return None
+        claims = jwt_claims(authorization.split(" ", 1)[1].strip())
+        account = account_for_claims(config, claims)
+        writing = self.command not in ("GET", "HEAD")
+        permission = "uploadArtifacts" if writing else "downloadArtifacts"
+        resource = f"projects/{project}/locations/{self.server.location}/repositories/{repo}"
+        if account is None:
+            return (403, {"errors": [{"code": "DENIED", "message":
+                                      f"Unauthenticated request. Unauthenticated requests do not have permission "
+                                      f"\"artifactregistry.repositories.{permission}\" on resource \"{resource}\" "
+                                      f"(or it may not exist)"}]})
+        projects = config.get("projects", {})
+        has_project = any(g.get("project") == project for g in account.get("grants", []))
+        if has_project and repo not in projects.get(project, []):
+            return (404, {"errors": [{"code": "NAME_UNKNOWN", "message": f"Repository \"{repo}\" not found"}]})
+        wanted = ["pull", "push"] if writing else ["pull"]
+        allowed = granted_access(account.get("grants", []), [("repository", match.group(1), wanted)], projects)
+        if allowed and set(allowed[0]["actions"]) == set(wanted):
+            return None  # a stale token of a caller who may do this now: let the client fetch a fresh one
+        return (403, {"errors": [{"code": "DENIED", "message":
+                                  f"Permission \"artifactregistry.repositories.{permission}\" denied on resource "
+                                  f"\"{resource}\" (or it may not exist)"}]})
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = forward
+
+
 def write_atomically(path, text):
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
@@ -430,8 +768,11 @@ def write_atomically(path, text):
 def main():
     parser = argparse.ArgumentParser(description="Docker registry token server for tests (127.0.0.1 only).")
     parser.add_argument("--config", required=True, help="JSON users/grants file, re-read on every request")
-    parser.add_argument("--key", required=True, help="PEM RSA private key used to sign tokens")
-    parser.add_argument("--cert", required=True, help="PEM certificate of that key (the registry's rootcertbundle)")
+    parser.add_argument("--key", help="PEM RSA private key used to sign tokens (token server)")
+    parser.add_argument("--cert", help="PEM certificate of that key (the registry's rootcertbundle)")
+    parser.add_argument("--gar-proxy", metavar="UPSTREAM",
+                        help="run the Artifact Registry answer proxy in front of this registry URL instead")
+    parser.add_argument("--gar-location", default="us-east1", help="location named in the proxy's GAR errors")
     parser.add_argument("--issuer", default="imagespec-token-server", help="JWT iss (registry auth.token.issuer)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
@@ -443,6 +784,22 @@ def main():
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--host must be a loopback address")
+    if args.gar_proxy:
+        upstream_host = urllib.parse.urlsplit(args.gar_proxy).hostname
+        if upstream_host not in ("127.0.0.1", "localhost", "::1"):
+            parser.error("--gar-proxy must be a loopback URL")
+        proxy = GarProxy((args.host, args.port), args.gar_proxy, Config(args.config), args.gar_location, args.log)
+        if args.port_file:
+            write_atomically(args.port_file, f"{proxy.server_address[1]}\n")
+        try:
+            proxy.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            proxy.server_close()
+        return 0
+    if not args.key or not args.cert:
+        parser.error("--key and --cert are required (unless --gar-proxy)")
     try:
         signer = Signer(args.key, args.cert, force_openssl=args.openssl or os.environ.get("TOKEN_SIGNER") == "openssl")
         Config(args.config).load()

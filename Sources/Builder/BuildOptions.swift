@@ -1,5 +1,7 @@
 import Foundation
 import Layers
+import OCI
+import Registry
 
 /// How a build runs: things that are not in the spec (flags, environment, caches).
 public struct BuildOptions: Sendable {
@@ -22,6 +24,10 @@ public struct BuildOptions: Sendable {
     public var concurrency: Int
     /// Receives progress events (steps, layers, blobs); nil reports nothing.
     public var progress: BuildProgress?
+    /// Checks that a registry destination accepts a push, after the exists check and before any base pull, uv or
+    /// layer work; nil uses `RegistryClient.checkPushAccess(to:)` (POST an upload, then DELETE it). The CLI passes
+    /// one that explains Artifact Registry answers and may create the repository.
+    public var preflight: BuildPreflight? = nil
 
     /// Creates options; `environment` also provides `SOURCE_DATE_EPOCH` and the default cache directory.
     public init(
@@ -59,3 +65,7 @@ public struct BuildOptions: Sendable {
         LayerOptions(compression: compression, mtime: sourceDateEpoch)
     }
 }
+
+/// A push-access check for a registry destination (see ``BuildOptions/preflight``); throws a ``BuildError`` (or any
+/// error, reported as a registry error) when the push would fail.
+public typealias BuildPreflight = @Sendable (_ destination: Reference, _ client: RegistryClient) async throws -> Void

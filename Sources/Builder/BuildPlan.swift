@@ -23,9 +23,12 @@ public struct BuildPlan: Sendable, Hashable {
     /// Requirement lines for `uv pip install -r`: the requirements file's lines, then `packages`, then flytekit
     /// (empty with a ``lockFile``).
     public var requirements: [String]
-    /// The absolute path of a `uv.lock` given as `requirements` (its sibling `pyproject.toml` exists): the installer
-    /// exports it (`uv export --frozen --no-dev --no-emit-project`, hashes kept) and installs exactly that, as
-    /// flytekit's `uv sync --locked --no-dev --no-install-project` does; flytekit is not added (the lock decides).
+    /// The absolute path of a `uv.lock` or `poetry.lock` given as `requirements` (its sibling `pyproject.toml`
+    /// exists); flytekit is not added (the lock decides), as in flytekit's default builder.
+    /// - `uv.lock`: the installer exports it (`uv export --frozen --no-dev --no-emit-project`, hashes kept) and
+    ///   installs exactly that, as flytekit's `uv sync --locked --no-dev --no-install-project` does;
+    /// - `poetry.lock`: the installer installs what `poetry install --no-root` would (``PoetryExport``): the
+    ///   project's main and non-optional group requirements with every locked version as a constraint.
     public var lockFile: String?
     /// `pip_index` (`--index-url`).
     public var indexURL: String?
@@ -96,7 +99,8 @@ public struct BuildPlan: Sendable, Hashable {
         platforms = try Self.platforms(spec.platform)
         lockFile = try Self.lockFile(spec: spec, workingDirectory: workingDirectory)
         requirements =
-            lockFile == nil ? try Self.requirements(spec: spec, workingDirectory: workingDirectory, options: options) : []
+            lockFile == nil
+            ? try Self.requirements(spec: spec, workingDirectory: workingDirectory, options: options) : []
         indexURL = spec.pipIndex.flatMap { $0.isEmpty ? nil : $0 }
         extraIndexURLs = spec.pipExtraIndexURL ?? []
         extraInstallArguments = try ShellWords.split(spec.pipExtraArgs ?? "", what: "pip_extra_args")
@@ -154,18 +158,13 @@ public struct BuildPlan: Sendable, Hashable {
         return result
     }
 
-    /// The `uv.lock` of the spec, checked; nil for other requirements files. `poetry.lock` is refused.
+    /// The `uv.lock` or `poetry.lock` of the spec, checked; nil for other requirements files.
     static func lockFile(spec: ImageSpec, workingDirectory: String) throws(BuildError) -> String? {
         guard let file = spec.requirements, !file.isEmpty else { return nil }
         let base = (file as NSString).lastPathComponent
         let path = file.hasPrefix("/") ? file : (workingDirectory as NSString).appendingPathComponent(file)
         switch base {
-        case "poetry.lock":
-            throw BuildError(
-                .unsupportedField,
-                "requirements: poetry.lock is not supported yet by imagespec build — export it (poetry export -f "
-                    + "requirements.txt -o requirements.txt) and point requirements at requirements.txt")
-        case "uv.lock":
+        case "uv.lock", "poetry.lock":
             let project = ((path as NSString).deletingLastPathComponent as NSString)
                 .appendingPathComponent("pyproject.toml")
             guard FileManager.default.isReadableFile(atPath: path) else {
@@ -180,10 +179,14 @@ public struct BuildPlan: Sendable, Hashable {
             if let packages = spec.packages, !packages.isEmpty {
                 throw BuildError(
                     .invalidSpec,
-                    "packages cannot be combined with a uv.lock requirements file — add them to \(project) and "
-                        + "run uv lock")
+                    "packages cannot be combined with a \(base) requirements file — add them to \(project) and "
+                        + "run \(base == "uv.lock" ? "uv lock" : "poetry lock")")
             }
-            return (path as NSString).standardizingPath
+            let standardized = (path as NSString).standardizingPath
+            if base == "poetry.lock" {
+                _ = try PoetryExport(lockPath: standardized)  // read both files now: errors before any build work
+            }
+            return standardized
         default:
             return nil
         }

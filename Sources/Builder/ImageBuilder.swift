@@ -32,12 +32,24 @@ public struct ImageBuilder: Sendable {
     public func run(_ plan: BuildPlan, destination: BuildDestination, force: Bool = false)
         async throws(BuildError) -> BuildReport
     {
+        var pushChecked = false
         if case .registry(let reference) = destination, !force {
             let existing: Descriptor?
             do {
                 existing = try await client.headManifest(reference)
             } catch {
-                throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+                // Refused (no permission, missing repository): the push-access check explains why — or fixes it,
+                // when it may create the repository — and then the check is asked once more.
+                guard error.isAuthenticationFailure || error.codes.contains("NAME_UNKNOWN") else {
+                    throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+                }
+                try await checkPushAccess(to: reference)
+                pushChecked = true
+                do {
+                    existing = try await client.headManifest(reference)
+                } catch {
+                    throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+                }
             }
             if let existing {
                 return BuildReport(
@@ -45,9 +57,28 @@ public struct ImageBuilder: Sendable {
                     destination: destination.description, platforms: [])
             }
         }
+        if case .registry(let reference) = destination, !pushChecked {
+            try await checkPushAccess(to: reference)
+        }
         let images = try await build(plan)
         return try await Publisher(client: client, options: options, cache: cache).publish(
             images, plan: plan, to: destination)
+    }
+
+    /// Runs ``BuildOptions/preflight`` (default: the POST+DELETE upload probe) so a refused push fails before any
+    /// build work.
+    func checkPushAccess(to reference: Reference) async throws(BuildError) {
+        do {
+            if let preflight = options.preflight {
+                try await preflight(reference, client)
+            } else {
+                try await client.checkPushAccess(to: reference)
+            }
+        } catch let error as BuildError {
+            throw error
+        } catch {
+            throw BuildError(.registry, "\(reference) does not accept a push: \(error)")
+        }
     }
 
     /// Builds the image for every platform of `plan` (nothing is written outside the layer cache).

@@ -44,9 +44,11 @@ public struct PythonInstaller: Sendable {
             "uv not found on PATH — install it (pip install uv, or scripts/setup.sh) or put its directory on PATH")
     }
 
-    /// The `uv` arguments that install `requirementsFile` into `staging`.
+    /// The `uv` arguments that install `requirementsFile` (with `constraintsFile`, and extra indexes from a lock)
+    /// into `staging`.
     public static func arguments(
-        plan: BuildPlan, python: PythonTarget, platform: Platform, requirementsFile: String, staging: String
+        plan: BuildPlan, python: PythonTarget, platform: Platform, requirementsFile: String, staging: String,
+        constraintsFile: String? = nil, lockIndexURLs: [String] = []
     ) -> [String] {
         var arguments = [
             "pip", "install", "--target", staging,
@@ -56,11 +58,14 @@ public struct PythonInstaller: Sendable {
         if let index = plan.indexURL {
             arguments += ["--index-url", index]
         }
-        for url in plan.extraIndexURLs {
+        for url in plan.extraIndexURLs + lockIndexURLs.filter({ !plan.extraIndexURLs.contains($0) }) {
             arguments += ["--extra-index-url", url]
         }
         arguments += plan.extraInstallArguments
         arguments += ["-r", requirementsFile]
+        if let constraintsFile {
+            arguments += ["-c", constraintsFile]
+        }
         return arguments
     }
 
@@ -76,18 +81,28 @@ public struct PythonInstaller: Sendable {
             throw BuildError(.io, "cannot create the staging directory \(staging): \(error.localizedDescription)")
         }
         let requirementsFile = staging + ".requirements.txt"
+        let constraintsFile = staging + ".constraints.txt"
         var text = plan.requirements.joined(separator: "\n") + "\n"
+        var poetry: PoetryExport?
         if let lockFile = plan.lockFile {
-            text = try await export(lockFile: lockFile, secrets: plan.secretMounts)
+            if (lockFile as NSString).lastPathComponent == "poetry.lock" {
+                let export = try PoetryExport(lockPath: lockFile)
+                guard !export.requirements.isEmpty else { return }  // a project without dependencies
+                text = export.requirements.joined(separator: "\n") + "\n"
+                try Self.write(export.constraints.joined(separator: "\n") + "\n", to: constraintsFile)
+                poetry = export
+            } else {
+                text = try await export(lockFile: lockFile, secrets: plan.secretMounts)
+            }
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: requirementsFile))
-        } catch {
-            throw BuildError(.io, "cannot write \(requirementsFile): \(error.localizedDescription)")
+        try Self.write(text, to: requirementsFile)
+        defer {
+            try? FileManager.default.removeItem(atPath: requirementsFile)
+            try? FileManager.default.removeItem(atPath: constraintsFile)
         }
-        defer { try? FileManager.default.removeItem(atPath: requirementsFile) }
         let arguments = Self.arguments(
-            plan: plan, python: python, platform: platform, requirementsFile: requirementsFile, staging: staging)
+            plan: plan, python: python, platform: platform, requirementsFile: requirementsFile, staging: staging,
+            constraintsFile: poetry == nil ? nil : constraintsFile, lockIndexURLs: poetry?.extraIndexURLs ?? [])
         let finalEnvironment = childEnvironment(secrets: plan.secretMounts)
         let result: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>
         do {
@@ -104,6 +119,15 @@ public struct PythonInstaller: Sendable {
             throw BuildError(
                 .installFailed,
                 "uv could not install the packages for \(platform) (Python \(python.version)): \(reason)")
+        }
+        try poetry?.verify(installedIn: staging)
+    }
+
+    static func write(_ text: String, to path: String) throws(BuildError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw BuildError(.io, "cannot write \(path): \(error.localizedDescription)")
         }
     }
 

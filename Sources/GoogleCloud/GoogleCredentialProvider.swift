@@ -18,8 +18,8 @@ public struct GoogleCredentialProvider: CredentialProvider {
     /// Hosts treated as Google besides the Google names, e.g. where registries.conf sends a GAR prefix.
     public let additionalHosts: Set<String>
     private let environment: [String: String]
-    private let tokens: TokenSource
-    private let logger: Logger
+    let tokens: TokenSource
+    let logger: Logger
 
     /// Creates a provider.
     ///

@@ -32,7 +32,7 @@ enum FileSystem {
         let linkCount: UInt64
         let fingerprint: FileFingerprint
 
-        init(_ raw: stat) {
+        init(_ raw: stat, born: Int64? = nil) {
             switch UInt32(raw.st_mode) & 0o170000 {
             case 0o100000: type = .regular
             case 0o040000: type = .directory
@@ -55,7 +55,7 @@ enum FileSystem {
             #endif
             fingerprint = FileFingerprint(
                 device: UInt64(raw.st_dev), inode: UInt64(raw.st_ino), size: Int64(raw.st_size), modified: modified,
-                changed: changed)
+                changed: changed, born: born)
         }
 
         /// A name for the file type in error messages.
@@ -82,7 +82,19 @@ enum FileSystem {
             if code == ENOENT || code == ENOTDIR { return nil }
             throw LayerError.io("cannot stat", path, errno: code)
         }
-        return Status(raw)
+        let isRegular = UInt32(raw.st_mode) & 0o170000 == 0o100000
+        return Status(raw, born: isRegular ? birthTime(path, follow: follow, raw: raw) : nil)
+    }
+
+    /// The birth time of `path` in nanoseconds, or nil when the system or file system does not report one.
+    static func birthTime(_ path: String, follow: Bool, raw: stat) -> Int64? {
+        #if canImport(Darwin)
+            return Int64(raw.st_birthtimespec.tv_sec) * 1_000_000_000 + Int64(raw.st_birthtimespec.tv_nsec)
+        #elseif os(Linux)
+            return Statx.birthTime(path, follow: follow, inode: UInt64(raw.st_ino))
+        #else
+            return nil
+        #endif
     }
 
     /// The target of the symlink at `path`, as stored (not resolved).

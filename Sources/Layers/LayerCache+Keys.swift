@@ -31,12 +31,14 @@ extension LayerCache {
     /// The fingerprint key, or `nil` when some file has no fingerprint (entries not read from disk by a walk).
     static func fingerprintKey(for source: LayerSource, options: LayerOptions) -> String? {
         var hasher = DigestHasher()
-        hasher.update(text: "fingerprints\n" + descriptionHeader(options))
+        hasher.update(text: "fingerprints-v2\n" + descriptionHeader(options))
         for entry in source.entries {
             var content = ""
-            if case .file(let path, _, _) = entry.kind {
+            if case .file = entry.kind {
+                // The file's identity and state, not its host path: a staging tree in a new temporary directory
+                // whose files are the same inodes (hard links into uv's cache) is the same input.
                 guard let print = entry.fingerprint else { return nil }
-                content = "\(print.device):\(print.inode):\(print.size):\(print.modified):\(print.changed):\(path)"
+                content = print.contentKey
             }
             hasher.update(text: describe(entry, content: content))
         }
@@ -47,27 +49,60 @@ extension LayerCache {
     func contentKey(
         for source: LayerSource, options: LayerOptions, cancellation: CancellationFlag?
     ) throws(LayerError) -> Digest {
+        var learned: [String: Digest] = [:]
+        return try contentKey(
+            for: source, options: options, cancellation: cancellation, known: [:], learned: &learned)
+    }
+
+    /// The layer key, taking the digest of a file whose ``FileFingerprint/contentKey`` is in `known` from there
+    /// instead of reading it; every fingerprinted file's digest is added to `learned`.
+    func contentKey(
+        for source: LayerSource, options: LayerOptions, cancellation: CancellationFlag?, known: [String: Digest],
+        learned: inout [String: Digest]
+    ) throws(LayerError) -> Digest {
         var hasher = DigestHasher()
         hasher.update(text: LayerCache.descriptionHeader(options))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
         defer { buffer.deallocate() }
         var files = 0
         var bytes: Int64 = 0
+        var reused = 0
         for entry in source.entries {
             var content = ""
             if case .file(let path, let size, _) = entry.kind {
-                try cancellation?.check("computing the layer cache key")
-                content = try LayerCache.hashFile(path, expectedSize: size, buffer: buffer).encoded
-                files += 1
-                bytes += size
+                let fingerprint = entry.fingerprint?.contentKey
+                let digest: Digest
+                if let fingerprint, let remembered = known[fingerprint] {
+                    digest = remembered
+                    reused += 1
+                } else {
+                    try cancellation?.check("computing the layer cache key")
+                    digest = try LayerCache.hashFile(path, expectedSize: size, buffer: buffer)
+                    files += 1
+                    bytes += size
+                }
+                if let fingerprint { learned[fingerprint] = digest }
+                content = digest.encoded
             }
             hasher.update(text: LayerCache.describe(entry, content: content))
         }
         counters.withLock {
             $0.filesHashed += files
             $0.bytesHashed += bytes
+            $0.digestsReused += reused
         }
         return hasher.finalize()
+    }
+
+    /// The shape key: the description without any content (paths, kinds, modes, sizes, link targets). Layers of
+    /// the same shape — the same package installed again into a new staging tree — share a file digest memo.
+    static func shapeKey(for source: LayerSource, options: LayerOptions) -> String {
+        var hasher = DigestHasher()
+        hasher.update(text: "shape\n" + descriptionHeader(options))
+        for entry in source.entries {
+            hasher.update(text: describe(entry, content: ""))
+        }
+        return hasher.finalize().encoded
     }
 
     /// sha256 of a file's content, read through `buffer`; the file must still have `expectedSize` bytes.
@@ -105,7 +140,7 @@ extension LayerCache {
         for entry in source.entries {
             guard case .file(let path, _, _) = entry.kind, let before = entry.fingerprint else { continue }
             let now = try FileSystem.status(path, follow: true)?.fingerprint
-            if now != before {
+            if now?.contentKey != before.contentKey {
                 throw LayerError(
                     .fileChanged,
                     "file \(path) (layer path \"\(entry.path)\") changed while the layer was built; "

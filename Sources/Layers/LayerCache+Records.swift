@@ -56,4 +56,28 @@ extension LayerCache {
     func writeFingerprintRecord(_ fingerprintKey: String, layerKey: String) throws(LayerError) {
         try FileSystem.writeAtomically(Array(layerKey.utf8), to: root + "/fingerprints/" + fingerprintKey)
     }
+
+    /// The file digest memo of a layer shape: fingerprint content key → content digest, or empty.
+    func readDigestMemo(_ shapeKey: String) throws(LayerError) -> [String: Digest] {
+        guard let bytes = try FileSystem.readSmallFile(root + "/digests/" + shapeKey, limit: 64 << 20) else {
+            return [:]
+        }
+        var memo: [String: Digest] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            guard let space = line.lastIndex(of: " "),
+                let digest = try? Digest("sha256:" + line[line.index(after: space)...])
+            else { continue }  // a damaged line only costs a re-read of that file
+            memo[String(line[..<space])] = digest
+        }
+        return memo
+    }
+
+    /// Replaces the file digest memo of a layer shape with `memo`.
+    func writeDigestMemo(_ shapeKey: String, memo: [String: Digest]) throws(LayerError) {
+        var text = ""
+        for (fingerprint, digest) in memo.sorted(by: { $0.key < $1.key }) {
+            text += fingerprint + " " + digest.encoded + "\n"
+        }
+        try FileSystem.writeAtomically(Array(text.utf8), to: root + "/digests/" + shapeKey)
+    }
 }

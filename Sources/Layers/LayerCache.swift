@@ -7,16 +7,24 @@ import Synchronization
 /// Layout under ``root``:
 /// - `blobs/sha256/<hex>`: the layer blobs (``blobsDirectory``);
 /// - `layers/<key>.json`: the layer key → the blob's digest, diff_id, sizes and media type;
-/// - `fingerprints/<key>`: the fingerprint key → the layer key.
+/// - `fingerprints/<key>`: the fingerprint key → the layer key;
+/// - `digests/<shape key>`: fingerprint content key → content digest of each file of the last layer of that shape.
 ///
 /// The **layer key** is the sha256 of a canonical description of the inputs: every entry's path, kind, normalised
 /// mode, size and content sha256 (or link target), plus the mtime, the compression, its level and the compressor
 /// library version. It depends only on what ends up in the layer, so a fresh copy of the same tree is a hit.
 ///
 /// Computing it reads every file once (sha256 runs at over 1 GB/s, far faster than compression). To skip even that,
-/// the **fingerprint key** hashes the same description with each file's `stat` fingerprint (device, inode, size,
-/// mtime and ctime in nanoseconds) in place of its content digest; after each build the fingerprints are checked
-/// again, so a file that changed mid-build is never recorded.
+/// the **fingerprint key** hashes the same description with each file's ``FileFingerprint/contentKey`` (device,
+/// inode, birth time, size and mtime in nanoseconds; the ctime only where no birth time is known — see
+/// ``FileFingerprint`` for why) in place of its content digest; after each build the fingerprints are checked again,
+/// so a file that changed mid-build is never recorded.
+///
+/// A fingerprint miss does not mean every file must be read: `uv` installs by hard-linking from its cache, so a
+/// package installed again is mostly the same inodes, plus a few files uv writes afresh (`RECORD`, `INSTALLER`).
+/// `digests/<shape key>` remembers, for a layer's shape (its description without content), each file's fingerprint
+/// content key and content digest; the next layer of the same shape reads only the files whose fingerprint is not
+/// in it. The layer key computed this way is the real content key, so the usual lookup follows.
 ///
 /// Every file is written to a temporary name and renamed, so concurrent processes and crashes leave only complete
 /// entries. A hit is used only when the blob exists with the recorded size; otherwise the layer is rebuilt.
@@ -33,6 +41,8 @@ public final class LayerCache: Sendable {
         public var filesHashed = 0
         /// Bytes of file content read to compute layer keys.
         public var bytesHashed: Int64 = 0
+        /// Files whose content digest came from the digest memo of an earlier layer of the same shape.
+        public var digestsReused = 0
     }
 
     /// The cache directory.
@@ -81,13 +91,23 @@ public final class LayerCache: Sendable {
     }
 
     /// Several layers through the cache, at most `maxConcurrency` built at a time; results keep the input order.
+    ///
+    /// The largest layers start first (longest-processing-time order), so one big package compressed last does not
+    /// leave the other cores idle at the end.
     public func layers(
         for sources: [LayerSource], options: LayerOptions = LayerOptions(),
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
     ) async throws(LayerError) -> [LayerBuildResult] {
-        try await BoundedConcurrency.map(sources, limit: maxConcurrency) { (source) throws(LayerError) in
-            try await self.layer(for: source, options: options)
+        let order = sources.indices.sorted { (sources[$0].contentSize, $1) > (sources[$1].contentSize, $0) }
+        let results = try await BoundedConcurrency.map(order, limit: maxConcurrency) {
+            (index) throws(LayerError) in
+            try await self.layer(for: sources[index], options: options)
         }
+        var ordered = [LayerBuildResult?](repeating: nil, count: sources.count)
+        for (position, index) in order.enumerated() {
+            ordered[index] = results[position]
+        }
+        return ordered.map { $0! }
     }
 
     /// The layer from the cache, or built now and recorded. Blocks the calling thread.
@@ -118,10 +138,21 @@ public final class LayerCache: Sendable {
             }
             return LayerBuildResult(blob: blob, cacheHit: true)
         }
-        let layerKey = try contentKey(for: source, options: options, cancellation: cancellation)
+        // A fingerprint miss: reuse the digests of files already hashed for a layer of the same shape (the same
+        // package linked again from uv's cache into a new staging tree) and read only the others.
+        let shapeKey = fingerprintKey == nil ? nil : LayerCache.shapeKey(for: source, options: options)
+        let known = try shapeKey.map { (key) throws(LayerError) in try readDigestMemo(key) } ?? [:]
+        var learned: [String: Digest] = [:]
+        let layerKey = try contentKey(
+            for: source, options: options, cancellation: cancellation, known: known, learned: &learned)
+        func remember() throws(LayerError) {
+            // Only after checkUnchanged: a digest is recorded for a fingerprint only if the file still has it.
+            if let shapeKey, !learned.isEmpty, learned != known { try writeDigestMemo(shapeKey, memo: learned) }
+            if let fingerprintKey { try writeFingerprintRecord(fingerprintKey, layerKey: layerKey.encoded) }
+        }
         if let blob = try cachedBlob(layerKey: layerKey.encoded) {
             try checkUnchanged(source)
-            if let fingerprintKey { try writeFingerprintRecord(fingerprintKey, layerKey: layerKey.encoded) }
+            try remember()
             counters.withLock { $0.hits += 1 }
             return LayerBuildResult(blob: blob, cacheHit: true)
         }
@@ -129,7 +160,7 @@ public final class LayerCache: Sendable {
             source, options: options, blobsDirectory: blobsDirectory, cancellation: cancellation)
         try checkUnchanged(source)
         try writeLayerRecord(layerKey.encoded, blob: blob)
-        if let fingerprintKey { try writeFingerprintRecord(fingerprintKey, layerKey: layerKey.encoded) }
+        try remember()
         counters.withLock { $0.misses += 1 }
         return LayerBuildResult(blob: blob, cacheHit: false)
     }

@@ -72,7 +72,8 @@ public enum LayerCompression: Sendable, Hashable, CustomStringConvertible {
     var cacheIdentity: String {
         switch self {
         case .none: "none"
-        case .gzip(let level): "gzip \(level) zlib \(String(cString: zlibVersion()))"
+        case .gzip(let level):
+            "gzip \(level) zlib \(String(cString: zlibVersion())) blocks \(BlockGzipCompressor.blockSize)"
         case .zstd(let level): "zstd \(level) libzstd \(ZSTD_versionNumber()) checksum"
         }
     }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The one error type of the `Layers` module.
 ///
 /// Its ``message`` is a single line that names the file or layer path involved and says how to fix the problem, so
@@ -43,6 +51,12 @@ public struct LayerError: Error, Sendable, Hashable, CustomStringConvertible {
 extension LayerError {
     /// An I/O error for `operation` on `path`, carrying the text of `errno`.
     static func io(_ operation: String, _ path: String, errno code: Int32) -> LayerError {
-        LayerError(.io, "\(operation) \(path): \(systemErrorText(code))")
+        if code == ENOSPC || code == EDQUOT {
+            return LayerError(
+                .io,
+                "\(operation) \(path): \(systemErrorText(code)) — free space on that file system or use a cache "
+                    + "directory with more room")
+        }
+        return LayerError(.io, "\(operation) \(path): \(systemErrorText(code))")
     }
 }

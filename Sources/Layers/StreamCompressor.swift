@@ -17,7 +17,7 @@ extension LayerCompression {
         try validate()
         switch self {
         case .none: return nil
-        case .gzip(let level): return try GzipCompressor(level: Int32(level), outputSize: outputSize)
+        case .gzip(let level): return try BlockGzipCompressor(level: Int32(level))
         case .zstd(let level): return try ZstdCompressor(level: Int32(level), outputSize: outputSize)
         }
     }

@@ -22,6 +22,8 @@ struct Imagespec: AsyncParsableCommand {
             NameCommand.self,
             ValidateCommand.self,
             BuildCommand.self,
+            AuthCommand.self,
+            GarCommand.self,
         ]
     )
 
@@ -39,7 +41,8 @@ struct Imagespec: AsyncParsableCommand {
             if error is ExitCode || exitCode(for: error) == .success {
                 exit(withError: error)
             }
-            let text = message(for: error)
+            let text =
+                message(for: error)
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .first { !$0.isEmpty } ?? "invalid arguments"
             let line = text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text

@@ -67,7 +67,10 @@ import Testing
         let ran: ToolResult
         do {
             inspected = try await podman.run(
-                ["image", "inspect", plan.imageName, "--format", "{{.Id}}|{{json .RootFS.Layers}}|{{json .Config.Env}}"]
+                [
+                    "image", "inspect", plan.imageName, "--format",
+                    "{{.Id}}|{{json .RootFS.Layers}}|{{json .Config.Env}}",
+                ]
             ).check()
             ran = try await podman.run(
                 [

@@ -5,8 +5,8 @@ import Spec
 import TestSupport
 import Testing
 
-/// `requirements: uv.lock`: exported with uv (no dev group, not the project) and installed exactly; `poetry.lock` is
-/// refused with the way out.
+/// `requirements: uv.lock`: exported with uv (no dev group, not the project) and installed exactly; lock file errors
+/// name the fix (the `poetry.lock` installs are in ``PoetryLockTests``).
 @Suite(.serialized) struct LockFileTests {
     /// Writes a project whose lock pins `dep_pkg==1.0` (an unpinned install would take 1.1) and whose dev group
     /// holds the stand-in flytekit, then locks it with uv from the local wheels.
@@ -76,11 +76,18 @@ import Testing
         let base = "name: x\nbase_image: python:3.11\n"
         let noProject = try planError(base + "requirements: a/uv.lock\n")
         #expect(noProject?.message.contains("needs its pyproject.toml next to it") == true)
-        try "[project]\nname = \"a\"\n".write(toFile: directory + "/a/pyproject.toml", atomically: true, encoding: .utf8)
+        try "[project]\nname = \"a\"\n".write(
+            toFile: directory + "/a/pyproject.toml", atomically: true, encoding: .utf8)
         let withPackages = try planError(base + "requirements: a/uv.lock\npackages: [six]\n")
         #expect(withPackages?.message.hasPrefix("packages cannot be combined with a uv.lock") == true)
         let poetry = try planError(base + "requirements: poetry.lock\n")
-        #expect(poetry?.kind == .unsupportedField)
-        #expect(poetry?.message.hasPrefix("requirements: poetry.lock is not supported yet") == true)
+        #expect(poetry?.kind == .invalidSpec)
+        #expect(poetry?.message.contains("poetry.lock needs its pyproject.toml next to it") == true)
+        try "[tool.poetry]\nname = \"a\"\n".write(
+            toFile: directory + "/pyproject.toml", atomically: true, encoding: .utf8)
+        let notTOML = try planError(base + "requirements: poetry.lock\n")
+        #expect(notTOML?.message.hasPrefix("requirements: \(directory)/poetry.lock:1:") == true)
+        #expect(notTOML?.message.contains("is not valid TOML") == true)
+        #expect(notTOML?.message.contains("\n") == false)
     }
 }

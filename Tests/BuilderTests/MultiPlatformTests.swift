@@ -86,8 +86,9 @@ import Testing
                     "skopeo",
                     ["inspect", "--raw", "--tls-verify=false", "docker://\(baseRepository)@\(baseEntry.digest)"]
                 ).check().stdoutData)
-            #expect(Array(manifest.layers.prefix(baseManifest.layers.count)).map(\.digest)
-                == baseManifest.layers.map(\.digest))
+            #expect(
+                Array(manifest.layers.prefix(baseManifest.layers.count)).map(\.digest)
+                    == baseManifest.layers.map(\.digest))
             #expect(manifest.annotations?["org.opencontainers.image.base.digest"] == baseEntry.digest.description)
 
             // The layer holding pyyaml, pulled with skopeo, holds the extension built for this machine.

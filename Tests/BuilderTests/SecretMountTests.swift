@@ -40,8 +40,9 @@ import Testing
             try SecretMount.plan(
                 [PipSecretMount(source: "nope", target: "/root/.netrc")], workingDirectory: directory)
         }
-        #expect(missing?.message == "pip_secret_mounts source \(directory)/nope (for /root/.netrc) is not a readable "
-            + "file — fix the path")
+        #expect(
+            missing?.message == "pip_secret_mounts source \(directory)/nope (for /root/.netrc) is not a readable "
+                + "file — fix the path")
         try "x\n".write(toFile: directory + "/a", atomically: true, encoding: .utf8)
         let twice = #expect(throws: BuildError.self) {
             try SecretMount.plan(

@@ -12,6 +12,7 @@ final class OAuthEmulator: Sendable {
     struct State {
         var revoked = false
         var expiresIn = 3599
+        var accessToken: String?
         var issued: [String] = []
         var rejections: [String] = []
     }
@@ -30,6 +31,8 @@ final class OAuthEmulator: Sendable {
 
     func revoke() { box.mutex.withLock { $0.revoked = true } }
     func setExpiresIn(_ seconds: Int) { box.mutex.withLock { $0.expiresIn = seconds } }
+    /// Every grant from now on returns `token`.
+    func setAccessToken(_ token: String) { box.mutex.withLock { $0.accessToken = token } }
 
     private init(server: FakeHTTPServer, box: Box) {
         self.server = server
@@ -41,6 +44,7 @@ final class OAuthEmulator: Sendable {
         serviceAccount: TestServiceAccount? = nil, user: TestAuthorizedUser? = nil, accessToken: String? = nil
     ) async throws -> OAuthEmulator {
         let box = Box()
+        box.mutex.withLock { $0.accessToken = accessToken }
         let server = try await FakeHTTPServer.start { request in
             let tokenURI = "http://\(request.header("Host") ?? "")/token"
             let problem = Self.check(request, serviceAccount: serviceAccount, user: user, tokenURI: tokenURI)
@@ -50,7 +54,7 @@ final class OAuthEmulator: Sendable {
                     return .json(
                         400, #"{"error":"invalid_grant","error_description":"Token has been expired or revoked."}"#)
                 }
-                let token = accessToken ?? "ya29.test-\(UUID().uuidString)"
+                let token = state.accessToken ?? "ya29.test-\(UUID().uuidString)"
                 state.issued.append(token)
                 return .json(
                     200, #"{"access_token":"\#(token)","expires_in":\#(state.expiresIn),"token_type":"Bearer"}"#)

@@ -122,6 +122,37 @@ import Testing
         #expect(!fresh.cacheHit)
     }
 
+    /// A hard-linked copy of a tree (what uv's installs are) whose ctime moved: the fingerprint key misses because of
+    /// the one freshly written file, but the linked files' digests come from the memo; a replaced file is read.
+    @Test func hardLinkedCopiesReuseDigestsAndReplacedFilesAreRead() throws {
+        let scratch = try Scratch()
+        try scratch.file("a/pkg/big.bin", bytes: (0..<300_000).map { UInt8($0 % 251) })
+        try scratch.file("a/pkg/mod.py", "x = 1\n")
+        try scratch.file("a/pkg/RECORD", "fresh\n")
+        let cache = LayerCache(root: scratch.path + "/cache")
+        let first = try cache.layerBlocking(for: try LayerSource(directory: scratch.path + "/a"))
+        #expect(!first.cacheHit && cache.statistics.filesHashed == 3)
+
+        // Like uv: link the package files again, write RECORD afresh (same bytes, new inode), drop the old tree.
+        try sh("mkdir -p \"$1/b/pkg\" && ln \"$1/a/pkg/big.bin\" \"$1/a/pkg/mod.py\" \"$1/b/pkg/\"", scratch.path)
+        try scratch.file("b/pkg/RECORD", "fresh\n")
+        try FileManager.default.removeItem(atPath: scratch.path + "/a")
+        let second = try cache.layerBlocking(for: try LayerSource(directory: scratch.path + "/b"))
+        #expect(second.cacheHit && second.blob == first.blob)
+        var statistics = cache.statistics
+        #expect(statistics.fingerprintHits == 0 && statistics.digestsReused == 2)
+        #expect(statistics.filesHashed == 4 && statistics.bytesHashed == 300_000 + 6 + 6 + 6)
+
+        // Same shape, but mod.py replaced by a new file of the same size: read, and a new layer.
+        try FileManager.default.removeItem(atPath: scratch.path + "/b/pkg/mod.py")
+        try scratch.file("b/pkg/mod.py", "x = 2\n")
+        let third = try cache.layerBlocking(for: try LayerSource(directory: scratch.path + "/b"))
+        #expect(!third.cacheHit && third.blob.diffID != first.blob.diffID)
+        statistics = cache.statistics
+        #expect(statistics.digestsReused == 2 + 2)  // big.bin and b's RECORD (remembered by the second build)
+        #expect(statistics.filesHashed == 4 + 1)  // only the new mod.py
+    }
+
     @Test func defaultRootFollowsXDG() {
         #expect(
             LayerCache.defaultRoot(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"])

@@ -105,10 +105,14 @@ struct ManifestDecodingTests {
         ("<html>not found</html>", "text/html", "invalid manifest: not valid JSON"),
         ("", nil, "invalid manifest: not valid JSON"),
         ("[]", nil, "invalid manifest: the top-level value has the wrong type, expected an object"),
-        (#"{"schemaVersion":2,"manifests":{}}"#, nil,
-         "invalid image index: field \"manifests\" has the wrong type, expected an array"),
-        (#"{"schemaVersion":2,"manifests":null}"#, nil,
-         "invalid image index: field \"manifests\" is null, expected an array"),
+        (
+            #"{"schemaVersion":2,"manifests":{}}"#, nil,
+            "invalid image index: field \"manifests\" has the wrong type, expected an array"
+        ),
+        (
+            #"{"schemaVersion":2,"manifests":null}"#, nil,
+            "invalid image index: field \"manifests\" is null, expected an array"
+        ),
     ]
 
     @Test("rejects bad manifests with one clear line", arguments: rejected)

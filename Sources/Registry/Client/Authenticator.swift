@@ -59,9 +59,23 @@ actor Authenticator {
             if let token = tokens.token(host: endpoint.host, scopes: Set(scopes)) {
                 return Authorization(header: "Bearer \(token)", source: .fetchedToken, token: token, cached: true)
             }
-            let fetched = try await token(
-                realm: realm, service: service, scopes: scopes, credential: credential, endpoint: endpoint,
-                using: transport)
+            let fetched: TokenFetcher.Fetched
+            do {
+                fetched = try await token(
+                    realm: realm, service: service, scopes: scopes, credential: credential, endpoint: endpoint,
+                    using: transport)
+            } catch {
+                // A cached credential may have expired since (an OAuth access token from a helper or Google ADC):
+                // ask the provider once more, and retry only if it gives something else.
+                guard error.isAuthenticationFailure, credential != nil else { throw error }
+                credentialCache[endpoint.host] = nil
+                let renewed = try await self.credential(for: endpoint.host)
+                guard renewed != credential else { throw error }
+                logger.debug("token endpoint refused a cached credential; retrying with a renewed one")
+                fetched = try await token(
+                    realm: realm, service: service, scopes: scopes, credential: renewed, endpoint: endpoint,
+                    using: transport)
+            }
             return Authorization(header: "Bearer \(fetched.token)", source: .fetchedToken, token: fetched.token)
         }
     }
@@ -159,6 +173,13 @@ actor Authenticator {
         case .failure(let error):
             throw Transport.classify(error, method: "GET", url: Redaction.url(realm))
         }
+    }
+
+    /// Forgets every cached bearer token and credential (after permissions changed, e.g. a repository was just
+    /// created), so the next request asks the provider and the token endpoint again.
+    func forgetCachedAuthentication() {
+        tokens = TokenCache()
+        credentialCache = [:]
     }
 
     /// The credential for `host`, asked from the provider once per host.

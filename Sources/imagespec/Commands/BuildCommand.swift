@@ -25,9 +25,17 @@ struct BuildCommand: AsyncParsableCommand {
             but false, 0, off, no) acts as --force.
             """)
 
-    /// The spec file.
+    /// The spec file (nil with `--flytekit-json`).
     @Argument(help: ArgumentHelp("The ImageSpec file (.yaml, .yml or .json).", valueName: "spec"))
-    var spec: String
+    var spec: String?
+
+    /// The flytekit plugin's document instead of a spec file.
+    @Option(
+        name: .customLong("flytekit-json"),
+        help: ArgumentHelp(
+            "Build from the flytekit plugin's JSON document (FILE, or - for standard input) instead of a spec file; "
+                + "the image name must equal flytekit's.", valueName: "file"))
+    var flytekitJSON: String?
 
     /// Where the image goes instead of the spec's registry.
     @Option(name: .long, help: ArgumentHelp("oci:DIR, docker-archive:FILE or docker://REF.", valueName: "dest"))
@@ -65,6 +73,12 @@ struct BuildCommand: AsyncParsableCommand {
             valueName: "kind"))
     var compression: String = "gzip"
 
+    /// Create a missing Artifact Registry repository before pushing.
+    @Flag(
+        name: .customLong("create-repository"),
+        help: "Create the Artifact Registry repository (Docker, standard) when it does not exist yet.")
+    var createRepository = false
+
     /// The layer cache.
     @Option(
         name: .customLong("cache-dir"),
@@ -78,21 +92,32 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run {
-            let loaded = try SpecLoader.load(
-                path: spec, format: try specOptions.specFormat(), context: try specOptions.context(forSpecAt: spec))
+            let document = try FlytekitJSONInput.load(flytekitJSON, spec: spec)
+            let specPath = spec ?? ""
+            let loaded =
+                try document?.loaded
+                ?? SpecLoader.load(
+                    path: specPath, format: try specOptions.specFormat(),
+                    context: try specOptions.context(forSpecAt: specPath))
             let environment = ProcessInfo.processInfo.environment
             var localPython: String?
             if loaded.spec.baseImage == nil && loaded.spec.pythonVersion == nil {
-                localPython = await LocalPython.version()
+                localPython = document?.document.pythonMajorMinor
+                if localPython == nil { localPython = await LocalPython.version() }
             }
             let verbose = !quiet && !outputOptions.json
-            let options = try BuildOptions(
-                flytekit: noFlytekit ? .none : (flytekitVersion.map(FlytekitRequirement.version) ?? .latest),
+            var options = try BuildOptions(
+                flytekit: noFlytekit
+                    ? .none
+                    : (flytekitVersion.map(FlytekitRequirement.version) ?? document?.flytekitRequirement ?? .latest),
                 compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
                 environment: environment, localPythonVersion: localPython,
                 progress: verbose ? BuildProgressPrinter().progress : nil)
-            let force = self.force || FlytekitSettings.forcePush(environment: environment)
-            let plan = try BuildPlan(loaded, options: options)
+            let force =
+                self.force || FlytekitSettings.forcePush(environment: environment)
+                || document?.document.forcePush == true
+            var plan = try BuildPlan(loaded, options: options)
+            try document?.apply(to: &plan)
             let destination: BuildDestination
             var hint: String?
             if let output {
@@ -112,7 +137,9 @@ struct BuildCommand: AsyncParsableCommand {
                     "building \(plan.imageName) on \(plan.baseImage) for "
                         + plan.platforms.map(\.description).joined(separator: ","))
             }
-            let client = try RegistrySetup(options: registry).makeClient()
+            let setup = try RegistrySetup(options: registry)
+            let client = setup.makeClient()
+            options.preflight = setup.buildPreflight(createRepository: createRepository)
             let report = try await ImageBuilder(client: client, options: options).run(
                 plan, destination: destination, force: force)
             if outputOptions.json {

@@ -1,15 +1,23 @@
+import Builder
 import Foundation
+import GoogleCloud
 import Logging
 import OCI
 import Registry
 
 /// Everything a registry verb needs from the environment, resolved once: the registries.conf configuration (with
-/// `--insecure-registry` hosts applied), the docker credentials and the logger.
+/// `--insecure-registry` hosts applied), the credentials and the logger.
+///
+/// Credentials: the docker config (`$DOCKER_CONFIG` or `~/.docker`, helpers included) for every host; for Google
+/// hosts (`*-docker.pkg.dev`, `*.pkg.dev`, `gcr.io`, `*.gcr.io`) and the hosts registries.conf sends them to,
+/// Application Default Credentials when the docker config has nothing (``GoogleCloud/GoogleCredentialProvider``).
 struct RegistrySetup: Sendable {
     /// The endpoint configuration.
     let configuration: RegistriesConfiguration
-    /// Docker `config.json` credentials (`$DOCKER_CONFIG` or `~/.docker`), helpers included.
-    let credentials: DockerConfigCredentials
+    /// Docker config credentials, plus Application Default Credentials for Google hosts.
+    let credentials: GoogleCredentialProvider
+    /// The environment the setup was read from.
+    let environment: [String: String]
     /// The logger handed to the client (debug level with `--verbose`).
     let logger: Logger
 
@@ -27,8 +35,12 @@ struct RegistrySetup: Sendable {
         var logger = Logger(label: "imagespec")
         logger.logLevel = options.verbose ? .debug : .warning
         self.logger = logger
-        self.credentials = DockerConfigCredentials(environment: environment)
-        self.configuration = try Self.loadConfiguration(options: options, environment: environment)
+        self.environment = environment
+        let configuration = try Self.loadConfiguration(options: options, environment: environment)
+        self.configuration = configuration
+        self.credentials = GoogleCredentialProvider(
+            environment: environment, inner: DockerConfigCredentials(environment: environment),
+            additionalHosts: GoogleCredentialProvider.mappedGoogleHosts(configuration: configuration), logger: logger)
     }
 
     /// The registries.conf chosen by `--registries-conf` or the environment, plus `--insecure-registry` hosts: those
@@ -74,5 +86,35 @@ struct RegistrySetup: Sendable {
                 "--insecure-registry \"\(value)\" \(problem) — write host or host:port, e.g. registry.local:5000")
         }
         return trimmed.lowercased()
+    }
+}
+
+extension RegistrySetup {
+    /// The Artifact Registry API root: gcloud's `CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY`, else Google's.
+    var artifactRegistryAPIBaseURL: String {
+        ArtifactRegistryAPI.baseURL(environment: environment)
+    }
+
+    /// The build's push-access check: for Artifact Registry destinations the GAR-aware one (one-line explanation,
+    /// optional repository creation); for other registries the plain upload probe.
+    func buildPreflight(createRepository: Bool) -> BuildPreflight {
+        let preflight = ArtifactRegistryPreflight(
+            credentials: credentials, apiBaseURL: artifactRegistryAPIBaseURL, createRepository: createRepository,
+            repositoryDescription: "Images built by imagespec", logger: logger)
+        return { reference, client in
+            do {
+                try await preflight.check(reference, client: client)
+            } catch let error as GoogleCloudError {
+                throw BuildError(.registry, error.message)
+            }
+        }
+    }
+
+    /// The host a Google registry name is contacted at (registries.conf may send it elsewhere, e.g. a mirror).
+    func endpointHost(forGoogleHost host: String) -> String {
+        guard let probe = try? Reference("\(host)/imagespec/probe/image:latest"),
+            let resolved = try? configuration.resolve(probe)
+        else { return host }
+        return resolved.primary.host
     }
 }

@@ -1,0 +1,1 @@
+"""A small Flyte project whose images imagespec builds at registration time."""
