@@ -4,7 +4,8 @@ import OCI
 public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
     /// Pushed to a registry under this reference (tag).
     case registry(Reference)
-    /// Written as an OCI image layout directory; the image is tagged `tag` (`org.opencontainers.image.ref.name`).
+    /// Written as an OCI image layout directory; the image is tagged `tag` (`org.opencontainers.image.ref.name` when
+    /// the OCI grammar allows it; see ``OCI/LayoutRefName``).
     case ociLayout(path: String, tag: String)
     /// Written as a tarball that `docker load` / `podman load` accept, naming the image `name`.
     case dockerArchive(path: String, name: String)
@@ -36,11 +37,12 @@ public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `docker://…`, `oci:DIR:TAG` or `docker-archive:FILE`.
+    /// `docker://…`, `oci:DIR:TAG` (`oci:DIR` when the tag cannot be an OCI ref name) or `docker-archive:FILE`:
+    /// what skopeo and podman accept.
     public var description: String {
         switch self {
         case .registry(let reference): "docker://\(reference)"
-        case .ociLayout(let path, let tag): "oci:\(path):\(tag)"
+        case .ociLayout(let path, let tag): LayoutRefName.isValid(tag) ? "oci:\(path):\(tag)" : "oci:\(path)"
         case .dockerArchive(let path, _): "docker-archive:\(path)"
         }
     }

@@ -28,7 +28,9 @@ public struct ImageBuilder: Sendable {
 
     /// The exists short-circuit and the build: when `destination` is a registry, the image already exists there and
     /// `force` is false, returns a report with `skipped` set after one manifest HEAD; otherwise builds and
-    /// publishes. A registry error during the check is an error, never "assume it exists".
+    /// publishes. A registry error during the check is an error, never "assume it exists". For a registry, each
+    /// blob is pushed as soon as it is ready (base layers right after the base is resolved, every new layer as soon
+    /// as it is compressed, while others still are); the manifest follows once all of its blobs are there.
     public func run(_ plan: BuildPlan, destination: BuildDestination, force: Bool = false)
         async throws(BuildError) -> BuildReport
     {
@@ -57,12 +59,20 @@ public struct ImageBuilder: Sendable {
                     destination: destination.description, platforms: [])
             }
         }
-        if case .registry(let reference) = destination, !pushChecked {
+        let publisher = Publisher(client: client, options: options, cache: cache)
+        guard case .registry(let reference) = destination else {
+            return try await publisher.publish(try await build(plan), plan: plan, to: destination)
+        }
+        if !pushChecked {
             try await checkPushAccess(to: reference)
         }
-        let images = try await build(plan)
-        return try await Publisher(client: client, options: options, cache: cache).publish(
-            images, plan: plan, to: destination)
+        // Blobs go to the registry while the build still runs (each layer as soon as it is compressed); the
+        // manifests follow once every blob is there.
+        let queue = BlobPushQueue(
+            client: client, repository: reference, store: BlobStore(directory: cache.blobsDirectory),
+            limit: options.concurrency, options: options)
+        let images = try await queue.pushing { [self] in try await build(plan, queue: queue) }
+        return try await publisher.push(images, to: reference, outcomes: queue.outcomes)
     }
 
     /// Runs ``BuildOptions/preflight`` (default: the POST+DELETE upload probe) so a refused push fails before any
@@ -83,6 +93,11 @@ public struct ImageBuilder: Sendable {
 
     /// Builds the image for every platform of `plan` (nothing is written outside the layer cache).
     public func build(_ plan: BuildPlan) async throws(BuildError) -> [BuiltImage] {
+        try await build(plan, queue: nil)
+    }
+
+    /// Builds every platform, offering each blob to `queue` (when given) as soon as it is ready.
+    func build(_ plan: BuildPlan, queue: BlobPushQueue?) async throws(BuildError) -> [BuiltImage] {
         let baseReference: Reference
         do {
             baseReference = try Reference(plan.baseImage)
@@ -92,17 +107,22 @@ public struct ImageBuilder: Sendable {
         let installer = try PythonInstaller(executable: options.uvExecutable, environment: options.environment)
         var images: [BuiltImage] = []
         for platform in plan.platforms {
-            images.append(try await build(plan, platform: platform, base: baseReference, installer: installer))
+            images.append(
+                try await build(plan, platform: platform, base: baseReference, installer: installer, queue: queue))
         }
         return images
     }
 
     func build(
-        _ plan: BuildPlan, platform: Platform, base baseReference: Reference, installer: PythonInstaller
+        _ plan: BuildPlan, platform: Platform, base baseReference: Reference, installer: PythonInstaller,
+        queue: BlobPushQueue?
     ) async throws(BuildError) -> BuiltImage {
         options.report(.step("\(platform): resolving base image \(baseReference)"))
         let base = try await ResolvedBase.resolve(
             baseReference, platform: platform, client: client, blobsDirectory: cache.blobsDirectory)
+        for layer in base.manifest.layers {
+            queue?.enqueue(.base(layer, from: base.platformManifest.reference), platform: platform)
+        }
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let staging = scratch + "/target"
@@ -132,9 +152,20 @@ public struct ImageBuilder: Sendable {
         }
         options.report(.step("\(platform): building \(planned.count) layer(s)"))
         let results: [LayerBuildResult]
+        let options = self.options
         do {
             results = try await cache.layers(
-                for: planned.map(\.source), options: options.layerOptions, maxConcurrency: options.concurrency)
+                for: planned.map(\.source), options: options.layerOptions, maxConcurrency: options.concurrency
+            ) { [planned] index, result in
+                let contents =
+                    planned[index].packages.isEmpty
+                    ? planned[index].kind.rawValue : planned[index].packages.joined(separator: " ")
+                options.report(
+                    .layer(
+                        platform: platform, digest: result.blob.digest, size: result.blob.size,
+                        cached: result.cacheHit, contents: contents))
+                queue?.enqueue(.built(result.blob), platform: platform)
+            }
         } catch {
             throw BuildError(.layer, error.message)
         }
@@ -143,17 +174,12 @@ public struct ImageBuilder: Sendable {
                 blob: result.blob, kind: plannedLayer.kind, createdBy: plannedLayer.createdBy,
                 packages: plannedLayer.packages, cacheHit: result.cacheHit)
         }
-        for layer in layers {
-            options.report(
-                .layer(
-                    platform: platform, digest: layer.blob.digest, size: layer.blob.size, cached: layer.cacheHit,
-                    contents: layer.packages.isEmpty ? layer.kind.rawValue : layer.packages.joined(separator: " ")))
-        }
         let image = try ImageAssembler.assemble(
             plan: plan, baseConfig: base.config, baseManifest: base.manifest,
             baseReference: baseReference.description, baseDigest: base.platformManifest.raw.digest,
             layers: layers.map { ImageAssembler.NewLayer(blob: $0.blob, createdBy: $0.createdBy) },
             sourceDateEpoch: options.sourceDateEpoch)
+        queue?.enqueue(.config(image.config), platform: platform)
         return BuiltImage(platform: platform, base: base, layers: layers, image: image)
     }
 

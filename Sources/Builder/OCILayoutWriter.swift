@@ -7,16 +7,39 @@ import Registry
 ///
 /// Blobs are hardlinked from the layer cache when possible (copied otherwise); base layers are downloaded into the
 /// cache first. An existing layout is extended: entries of `index.json` with the same
-/// `org.opencontainers.image.ref.name` are replaced. Several platforms are written as an image index blob that
-/// `index.json` names.
+/// `org.opencontainers.image.ref.name` (or, for a tag that grammar rejects, the same `io.containerd.image.name`) are
+/// replaced. Several platforms are written as an image index blob that `index.json` names.
 struct OCILayoutWriter: Sendable {
     let client: RegistryClient
     let cache: LayerCache
 
     static let refNameAnnotation = "org.opencontainers.image.ref.name"
+    /// The full image name (containerd's and BuildKit's annotation; any string).
+    static let imageNameAnnotation = "io.containerd.image.name"
 
-    /// Writes `images` and returns the digest the tag points at.
-    func write(_ images: [BuiltImage], to path: String, tag: String) async throws(BuildError) -> Digest {
+    /// The `index.json` annotations for an image tagged `tag` and named `imageName`: the tag as
+    /// `org.opencontainers.image.ref.name` only when the OCI grammar allows it (flytekit tags may start with `_`),
+    /// the full name always.
+    static func annotations(tag: String, imageName: String) -> [String: String] {
+        var annotations = [imageNameAnnotation: imageName]
+        if LayoutRefName.isValid(tag) {
+            annotations[refNameAnnotation] = tag
+        }
+        return annotations
+    }
+
+    /// `name:tag` from flytekit's `name:planTag` (the repository part of `planName` with `tag`).
+    static func imageName(_ planName: String, tag: String) -> String {
+        guard let colon = planName.lastIndex(of: ":"), !planName[colon...].contains("/") else {
+            return planName + ":" + tag
+        }
+        return planName[..<colon] + ":" + tag
+    }
+
+    /// Writes `images` and returns the digest the tag points at; `imageName` is the full `name:tag`.
+    func write(
+        _ images: [BuiltImage], to path: String, tag: String, imageName: String
+    ) async throws(BuildError) -> Digest {
         let blobs = path + "/blobs/sha256"
         do {
             try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
@@ -50,14 +73,16 @@ struct OCILayoutWriter: Sendable {
             try Self.place(data: raw.bytes, digest: raw.digest, in: blobs)
             top = raw.descriptor
         }
-        top.annotations = [Self.refNameAnnotation: tag]
+        let annotations = Self.annotations(tag: tag, imageName: imageName)
+        top.annotations = annotations
         var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
         let indexPath = path + "/index.json"
         if let data = FileManager.default.contents(atPath: indexPath) {
             guard let existing = try? JSONDecoder().decode(ImageIndex.self, from: data) else {
                 throw BuildError(.destination, "\(indexPath) is not an OCI image index — pass a new directory")
             }
-            index.manifests = existing.manifests.filter { $0.annotations?[Self.refNameAnnotation] != tag }
+            let key = annotations[Self.refNameAnnotation] == nil ? Self.imageNameAnnotation : Self.refNameAnnotation
+            index.manifests = existing.manifests.filter { $0.annotations?[key] != annotations[key] }
         }
         index.manifests.append(top)
         do {

@@ -14,10 +14,27 @@ struct Publisher: Sendable {
     {
         switch destination {
         case .registry(let reference):
-            return try await push(images, to: reference)
+            let queue = BlobPushQueue(
+                client: client, repository: reference, store: BlobStore(directory: cache.blobsDirectory),
+                limit: options.concurrency, options: options)
+            _ = try await queue.pushing {
+                for image in images {
+                    for layer in image.base.manifest.layers {
+                        queue.enqueue(
+                            .base(layer, from: image.base.platformManifest.reference), platform: image.platform)
+                    }
+                    for layer in image.layers {
+                        queue.enqueue(.built(layer.blob), platform: image.platform)
+                    }
+                    queue.enqueue(.config(image.image.config), platform: image.platform)
+                }
+                return true
+            }
+            return try await push(images, to: reference, outcomes: queue.outcomes)
         case .ociLayout(let path, let tag):
             options.report(.step("writing the OCI layout \(path) (tag \(tag))"))
-            let digest = try await OCILayoutWriter(client: client, cache: cache).write(images, to: path, tag: tag)
+            let digest = try await OCILayoutWriter(client: client, cache: cache).write(
+                images, to: path, tag: tag, imageName: OCILayoutWriter.imageName(plan.imageName, tag: tag))
             return BuildReport(
                 image: plan.imageName, digest: digest.description, skipped: false,
                 destination: destination.description, platforms: images.map { report($0, pushed: [:], bytes: 0) })
@@ -38,9 +55,12 @@ struct Publisher: Sendable {
 
     // MARK: - Registry
 
-    /// Pushes every platform image (blobs, config, manifest), then — for several platforms — the index. Only the
-    /// last request writes the tag, so a failure never leaves the tag pointing at a partial image.
-    func push(_ images: [BuiltImage], to target: Reference) async throws(BuildError) -> BuildReport {
+    /// Pushes every platform image's manifest, then — for several platforms — the index, once `outcomes` (from a
+    /// ``BlobPushQueue``) shows that every blob they name is in the registry. Only the last request writes the tag,
+    /// so a failure never leaves the tag pointing at a partial image.
+    func push(
+        _ images: [BuiltImage], to target: Reference, outcomes: [Platform: [Digest: BuildEvent.BlobOutcome]]
+    ) async throws(BuildError) -> BuildReport {
         var platforms: [BuildReport.PlatformImage] = []
         let multi = images.count > 1
         for image in images {
@@ -54,7 +74,7 @@ struct Publisher: Sendable {
                 throw BuildError(.destination, "\(target): \(error)")
             }
             options.report(.step("\(image.platform): pushing to \(destination)"))
-            platforms.append(try await push(image, to: destination, repository: target))
+            platforms.append(try await push(image, to: destination, outcomes: outcomes[image.platform] ?? [:]))
         }
         var digest = images.first?.digest
         var indexBytes: Int64 = 0
@@ -81,66 +101,24 @@ struct Publisher: Sendable {
             destination: BuildDestination.registry(target).description, platforms: platforms, bytesPushed: total)
     }
 
-    private enum BlobSource: Sendable {
-        case base(Descriptor, from: Reference)
-        case built(LayerBlob)
-    }
-
-    private func push(_ image: BuiltImage, to destination: Reference, repository: Reference)
-        async throws(BuildError) -> BuildReport.PlatformImage
-    {
-        let sources =
-            image.base.manifest.layers.map { BlobSource.base($0, from: image.base.platformManifest.reference) }
-            + image.layers.map { BlobSource.built($0.blob) }
-        let client = self.client
-        let store = BlobStore(directory: cache.blobsDirectory)
-        let options = self.options
-        let platform = image.platform
-        let outcomes = try await ConcurrentMap.map(sources, limit: options.concurrency) {
-            source async throws -> (Digest, Bool, Int64) in
-            let digest: Digest
-            let size: Int64
-            let outcome: BuildEvent.BlobOutcome
-            switch source {
-            case .base(let descriptor, let from):
-                digest = descriptor.digest
-                size = descriptor.size
-                if try await client.blobExists(descriptor.digest, in: repository) {
-                    outcome = .existing
-                } else if try await client.mountBlob(descriptor.digest, from: from, to: repository) {
-                    outcome = .mounted
-                } else {
-                    let path = try await store.fetch(descriptor, from: from, client: client)
-                    try await client.uploadBlob(
-                        from: path, digest: descriptor.digest, size: descriptor.size, to: repository)
-                    outcome = .uploaded
-                }
-            case .built(let blob):
-                digest = blob.digest
-                size = blob.size
-                if try await client.blobExists(blob.digest, in: repository) {
-                    outcome = .existing
-                } else {
-                    try await client.uploadBlob(from: blob.path, digest: blob.digest, size: blob.size, to: repository)
-                    outcome = .uploaded
-                }
-            }
-            options.report(.blob(platform: platform, digest: digest, size: size, outcome: outcome))
-            return (digest, outcome == .uploaded, outcome == .uploaded ? size : 0)
-        }
+    /// Pushes the manifest of `image`, whose blobs `outcomes` lists as present, and returns what was sent.
+    private func push(
+        _ image: BuiltImage, to destination: Reference, outcomes: [Digest: BuildEvent.BlobOutcome]
+    ) async throws(BuildError) -> BuildReport.PlatformImage {
+        let manifest = image.image.manifest
         var pushed: [Digest: Bool] = [:]
         var bytes: Int64 = 0
-        for (digest, sent, size) in outcomes {
-            pushed[digest] = sent
-            bytes += size
+        for descriptor in manifest.value.layers + [manifest.value.config] {
+            guard let outcome = outcomes[descriptor.digest] else {
+                throw BuildError(
+                    .registry, "pushing \(destination): blob \(descriptor.digest) was not sent — nothing was tagged")
+            }
+            if outcome == .uploaded, pushed[descriptor.digest] == nil {
+                bytes += descriptor.size
+            }
+            pushed[descriptor.digest] = outcome == .uploaded
         }
         do {
-            let config = image.image.config
-            if try await !client.blobExists(config.digest, in: repository) {
-                try await client.uploadBlob(config.bytes, mediaType: config.mediaType, to: repository)
-                bytes += config.size
-            }
-            let manifest = image.image.manifest
             try await client.putManifest(manifest.bytes, mediaType: manifest.mediaType, to: destination)
             bytes += manifest.size
         } catch {

@@ -44,6 +44,12 @@ public struct StagingTree: Sendable {
 
         var distributions: [InstalledDistribution] = []
         var owner: [String: Int] = [:]
+        // Paths by their first component, so each dist-info directory's own files are found without a scan of
+        // every path per distribution.
+        var pathsByTop: [Substring: [String]] = [:]
+        for path in entries.keys {
+            if let slash = path.firstIndex(of: "/") { pathsByTop[path[..<slash], default: []].append(path) }
+        }
         let infoDirectories = Set(
             source.entries.filter { $0.isDirectory && !$0.path.contains("/") && $0.path.hasSuffix(".dist-info") }
                 .map(\.path)
@@ -53,7 +59,7 @@ public struct StagingTree: Sendable {
             guard let dash = stem.firstIndex(of: "-") else { continue }
             let name = String(stem[..<dash])
             let version = String(stem[stem.index(after: dash)...])
-            var files = Set(entries.keys.filter { $0.hasPrefix(info + "/") })
+            var files = Set(pathsByTop[Substring(info)] ?? [])
             let record = root + "/" + info + "/RECORD"
             if let text = try? String(contentsOfFile: record, encoding: .utf8) {
                 for line in text.split(whereSeparator: \.isNewline) {

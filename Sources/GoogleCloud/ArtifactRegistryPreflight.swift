@@ -13,6 +13,14 @@ import Registry
 /// Artifact Registry API when our token may read the repository (404: missing, 200: no permission). With
 /// ``createRepository`` a missing repository is created through the API and the probe repeated.
 public struct ArtifactRegistryPreflight: Sendable {
+    /// What the failed registry operation needed from the repository.
+    public enum Access: Sendable {
+        /// Reading (manifest HEAD/GET, blob download): `artifactregistry.repositories.downloadArtifacts`.
+        case pull
+        /// Writing (upload, mount, manifest PUT): `artifactregistry.repositories.uploadArtifacts`.
+        case push
+    }
+
     /// Where registry and API credentials come from (also names the source in messages).
     public let credentials: GoogleCredentialProvider
     /// The Artifact Registry API root.
@@ -23,6 +31,9 @@ public struct ArtifactRegistryPreflight: Sendable {
     public let repositoryDescription: String?
     /// Bound for waiting on a repository creation.
     public let operationTimeout: Duration
+    /// Whether the running command has `--create-repository` (build): the fix for a missing repository names the
+    /// flag; otherwise it names `imagespec gar create-repository`.
+    public let offersCreateFlag: Bool
     private let logger: Logger
 
     /// Creates the check.
@@ -33,16 +44,18 @@ public struct ArtifactRegistryPreflight: Sendable {
     ///   - createRepository: create a missing repository (`--create-repository`).
     ///   - repositoryDescription: description of a created repository.
     ///   - operationTimeout: bound for waiting on a creation.
+    ///   - offersCreateFlag: the command has `--create-repository` (build); false for `exists`, `copy` …
     public init(
         credentials: GoogleCredentialProvider, apiBaseURL: String = ArtifactRegistryAPI.defaultBaseURL,
         createRepository: Bool = false, repositoryDescription: String? = nil, operationTimeout: Duration = .seconds(60),
-        logger: Logger = Logger(label: "imagespec.google")
+        offersCreateFlag: Bool = true, logger: Logger = Logger(label: "imagespec.google")
     ) {
         self.credentials = credentials
         self.apiBaseURL = apiBaseURL
         self.createRepository = createRepository
         self.repositoryDescription = repositoryDescription
         self.operationTimeout = operationTimeout
+        self.offersCreateFlag = offersCreateFlag
         self.logger = logger
     }
 
@@ -65,9 +78,8 @@ public struct ArtifactRegistryPreflight: Sendable {
             try await client.checkPushAccess(to: reference)
             return
         }
-        let endpointHost = (try? client.configuration.resolve(reference).primary.host) ?? path.host.name
-        let hosts = [path.host.name, endpointHost].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let api = api(hosts: hosts)
+        let endpointHost = Self.endpointHost(of: reference, path: path, client: client)
+        let api = api(hosts: Self.hosts(path: path, endpointHost: endpointHost))
         do {
             try await client.checkPushAccess(to: reference)
             return
@@ -88,6 +100,40 @@ public struct ArtifactRegistryPreflight: Sendable {
         }
     }
 
+    /// One line for a failed registry operation (`exists`, `copy`, a pull …) on an Artifact Registry reference,
+    /// worded like ``check(_:client:)``'s: a missing repository (`NAME_UNKNOWN`, or `DENIED` where the Artifact
+    /// Registry API says it is missing) with the command that creates it, a missing permission with the role to
+    /// grant, missing credentials with the auth step.
+    ///
+    /// - Parameters:
+    ///   - error: what the registry client threw.
+    ///   - reference: the reference the failed request was about.
+    ///   - access: what the request needed (``Access/pull`` for `exists` and copy sources, ``Access/push`` for copy
+    ///     destinations).
+    ///   - client: the client that made the request (its configuration maps the host).
+    /// - Returns: nil when `reference` is not an Artifact Registry path, or `error` is not one of Artifact Registry's
+    ///   repository, permission or authentication answers (network failures, 5xx, `MANIFEST_UNKNOWN` …): show the
+    ///   registry error as it is then.
+    public func explain(
+        _ error: RegistryError, reference: Reference, access: Access, client: RegistryClient
+    ) async -> GoogleCloudError? {
+        guard let path = try? ArtifactRegistryPath(reference) else { return nil }
+        guard error.codes.contains("NAME_UNKNOWN") || error.isAuthenticationFailure else { return nil }
+        let endpointHost = Self.endpointHost(of: reference, path: path, client: client)
+        let api = api(hosts: Self.hosts(path: path, endpointHost: endpointHost))
+        return await diagnose(error, path: path, endpointHost: endpointHost, api: api, access: access).error
+    }
+
+    /// The host registries.conf sends `reference` to (its own host when not mapped).
+    static func endpointHost(of reference: Reference, path: ArtifactRegistryPath, client: RegistryClient) -> String {
+        (try? client.configuration.resolve(reference).primary.host) ?? path.host.name
+    }
+
+    /// The GAR host, then the endpoint host when it differs: where docker credentials for the API are looked up.
+    static func hosts(path: ArtifactRegistryPath, endpointHost: String) -> [String] {
+        [path.host.name, endpointHost].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    }
+
     /// What a failed probe means.
     struct Diagnosis {
         /// The one-line error to show.
@@ -96,10 +142,10 @@ public struct ArtifactRegistryPreflight: Sendable {
         let mayBeMissing: Bool
     }
 
-    /// Turns the probe's `error` into one line about `path`.
+    /// Turns the probe's (or a `access` request's) `error` into one line about `path`.
     func diagnose(
         _ error: RegistryError, path: ArtifactRegistryPath, endpointHost: String, api: ArtifactRegistryAPI,
-        afterCreation: Bool = false
+        access: Access = .push, afterCreation: Bool = false
     ) async -> Diagnosis {
         let where_ =
             "\(path.repositoryPath) (project \(path.project), location \(path.location), repository "
@@ -109,7 +155,14 @@ public struct ArtifactRegistryPreflight: Sendable {
             "run `gcloud auth configure-docker \(host)`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
             + "key (or run `gcloud auth application-default login`); `imagespec auth whoami \(host)` shows what is used"
         let createFix =
-            "create it with `\(path.createRepositoryCommand)` or run the build again with --create-repository"
+            "create it with `\(path.createRepositoryCommand)` or "
+            + (offersCreateFlag
+                ? "run the build again with --create-repository"
+                : "`imagespec gar create-repository \(path.repositoryPath)`")
+        let (verb, permission, role) =
+            access == .push
+            ? ("push to", "artifactregistry.repositories.uploadArtifacts", "roles/artifactregistry.writer")
+            : ("pull from", "artifactregistry.repositories.downloadArtifacts", "roles/artifactregistry.reader")
         if error.kind == .credentials {
             return Diagnosis(error: GoogleCloudError("\(where_): \(error.message)"), mayBeMissing: false)
         }
@@ -121,7 +174,7 @@ public struct ArtifactRegistryPreflight: Sendable {
         }
         let said = ([error.message] + error.errors.map(\.message)).joined(separator: " ")
         let codes = Set(error.codes)
-        let fromTokenEndpoint = !(error.url ?? "").contains("/v2/")
+        let fromTokenEndpoint = !Self.isRepositoryRequest(error.url)
         if said.contains("Unauthenticated request") || source == .anonymous {
             return Diagnosis(
                 error: GoogleCloudError("\(where_): no credentials were sent to \(host) — \(authFix)"),
@@ -149,13 +202,15 @@ public struct ArtifactRegistryPreflight: Sendable {
         }
         guard error.isAuthenticationFailure else {
             return Diagnosis(
-                error: GoogleCloudError("\(where_): push check failed: \(error.description)"), mayBeMissing: false)
+                error: GoogleCloudError(
+                    "\(where_): \(access == .push ? "push check" : "pull") failed: \(error.description)"),
+                mayBeMissing: false)
         }
         // DENIED (or a registry's 401 insufficient_scope): missing repository or missing permission. Ask the API.
         let grant =
-            "grant roles/artifactregistry.writer on it: `gcloud artifacts repositories add-iam-policy-binding "
+            "grant \(role) on it: `gcloud artifacts repositories add-iam-policy-binding "
             + "\(path.repository) --location=\(path.location) --project=\(path.project) --member=\(Self.member(source)) "
-            + "--role=roles/artifactregistry.writer`"
+            + "--role=\(role)`"
         let lookup: ArtifactRegistryAPI.Lookup?
         do {
             lookup = try await api.repository(path)
@@ -173,17 +228,24 @@ public struct ArtifactRegistryPreflight: Sendable {
         case .exists?:
             return Diagnosis(
                 error: GoogleCloudError(
-                    "\(where_): the repository exists but \(source) may not push to it (permission "
-                        + "artifactregistry.repositories.uploadArtifacts denied) — \(grant)"),
+                    "\(where_): the repository exists but \(source) may not \(verb) it (permission "
+                        + "\(permission) denied) — \(grant)"),
                 mayBeMissing: false)
         case .forbidden?, nil:
             return Diagnosis(
                 error: GoogleCloudError(
-                    "\(where_): push denied to \(source) — the repository does not exist or the credentials lack "
-                        + "roles/artifactregistry.writer (the Artifact Registry API could not tell which); "
+                    "\(where_): \(access == .push ? "push" : "pull") denied to \(source) — the repository does not "
+                        + "exist or the credentials lack \(role) (the Artifact Registry API could not tell which); "
                         + "\(createFix), or \(grant)"),
                 mayBeMissing: !afterCreation)
         }
+    }
+
+    /// True for a request to a repository (`/v2/NAME/blobs|manifests|tags|referrers/…`); false for anything else,
+    /// such as a token endpoint — GAR's own is `https://HOST/v2/token`, so "contains /v2/" is not enough.
+    static func isRepositoryRequest(_ url: String?) -> Bool {
+        guard let url, let path = URLComponents(string: url)?.path, path.hasPrefix("/v2/") else { return false }
+        return ["/blobs/", "/manifests/", "/tags/", "/referrers/"].contains { path.dropFirst(3).contains($0) }
     }
 
     /// The IAM member for `source`: `serviceAccount:EMAIL`, else a placeholder to fill in.

@@ -6,7 +6,8 @@ import Registry
 /// ``find(environment:)`` searches like Google's client libraries: `GOOGLE_APPLICATION_CREDENTIALS`, then gcloud's
 /// well-known file (`$CLOUDSDK_CONFIG/application_default_credentials.json`, else
 /// `~/.config/gcloud/application_default_credentials.json`), then the GCE/GKE metadata server
-/// (`$GCE_METADATA_HOST`, else `metadata.google.internal`).
+/// (`$GCE_METADATA_HOST`, which is then expected to answer; else the implicit server, `$GCE_METADATA_IP` or
+/// `metadata.google.internal`, whose absence just means "not on GCE/GKE").
 public enum GoogleCredentials: Sendable, CustomStringConvertible {
     /// A service-account key file: RS256 JWT-bearer grant.
     case serviceAccount(ServiceAccountKey)
@@ -18,7 +19,9 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
     /// The default metadata server host.
     public static let defaultMetadataHost = "metadata.google.internal"
 
-    /// The ADC in `environment`; the metadata server when no file is configured or present.
+    /// The ADC in `environment`; the metadata server when no file is configured or present: `GCE_METADATA_HOST`
+    /// (explicit: failing to reach it is an error), else `GCE_METADATA_IP` or ``defaultMetadataHost`` (implicit:
+    /// unreachable means anonymous).
     ///
     /// - Parameter tokenURIOverride: replaces the token endpoint of `authorized_user` files (tests).
     /// - Throws: ``GoogleCloudError`` when `GOOGLE_APPLICATION_CREDENTIALS` names a missing file, or a file is
@@ -40,6 +43,10 @@ public enum GoogleCredentials: Sendable, CustomStringConvertible {
         }
         if let host = environment["GCE_METADATA_HOST"], !host.isEmpty {
             return .metadataServer(host: host, explicit: true)
+        }
+        // Google's libraries probe `GCE_METADATA_IP` to detect GCE; an unreachable one means "not on GCE".
+        if let address = environment["GCE_METADATA_IP"], !address.isEmpty {
+            return .metadataServer(host: address, explicit: false)
         }
         return .metadataServer(host: defaultMetadataHost, explicit: false)
     }

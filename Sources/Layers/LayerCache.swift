@@ -93,15 +93,19 @@ public final class LayerCache: Sendable {
     /// Several layers through the cache, at most `maxConcurrency` built at a time; results keep the input order.
     ///
     /// The largest layers start first (longest-processing-time order), so one big package compressed last does not
-    /// leave the other cores idle at the end.
+    /// leave the other cores idle at the end. `onResult` receives each layer (with its index in `sources`) as soon
+    /// as it is ready, so the caller can start using it (e.g. upload it) while the others are still being built.
     public func layers(
         for sources: [LayerSource], options: LayerOptions = LayerOptions(),
-        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        onResult: @escaping @Sendable (_ index: Int, _ result: LayerBuildResult) -> Void = { _, _ in }
     ) async throws(LayerError) -> [LayerBuildResult] {
         let order = sources.indices.sorted { (sources[$0].contentSize, $1) > (sources[$1].contentSize, $0) }
         let results = try await BoundedConcurrency.map(order, limit: maxConcurrency) {
             (index) throws(LayerError) in
-            try await self.layer(for: sources[index], options: options)
+            let result = try await self.layer(for: sources[index], options: options)
+            onResult(index, result)
+            return result
         }
         var ordered = [LayerBuildResult?](repeating: nil, count: sources.count)
         for (position, index) in order.enumerated() {

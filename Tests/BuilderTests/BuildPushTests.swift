@@ -143,10 +143,31 @@ import Testing
         let layout = setup.directory + "/out.oci"
         let report = try await builder.run(
             plan, destination: try BuildDestination(parsing: "oci:" + layout, plan: plan))
-        let image = try await UnpackedImage.unpack("oci:\(layout):\(plan.tag)", into: setup.directory + "/oci-check")
+        // The report names the layout as skopeo accepts it: oci:DIR:TAG, or oci:DIR for a tag starting with _ or -.
+        #expect(report.destination == BuildDestination.ociLayout(path: layout, tag: plan.tag).description)
+        let image = try await UnpackedImage.unpack(report.destination, into: setup.directory + "/oci-check")
         #expect(try image.run("hello-cli").check().stdout == "hello-cli says 42\n")
-        let inspected = try ExternalTool.run("skopeo", ["inspect", "--raw", "oci:\(layout):\(plan.tag)"]).check()
+        let inspected = try ExternalTool.run("skopeo", ["inspect", "--raw", report.destination]).check()
         #expect(Digest.sha256(inspected.stdoutData).description == report.digest)
+
+        // flytekit tags are URL-safe base64: one starting with "_" is no OCI ref name (skopeo and umoci refuse it),
+        // so the layout names the image by io.containerd.image.name only, and oci:DIR still reads it.
+        let odd = setup.directory + "/odd.oci"
+        let oddTag = "_" + plan.tag.dropFirst()
+        let oddReport = try await builder.run(plan, destination: .ociLayout(path: odd, tag: oddTag))
+        #expect(oddReport.destination == "oci:" + odd)
+        let index = try JSONDecoder().decode(
+            ImageIndex.self, from: Data(contentsOf: URL(fileURLWithPath: odd + "/index.json")))
+        #expect(index.manifests.count == 1)
+        #expect(index.manifests.first?.annotations?["org.opencontainers.image.ref.name"] == nil)
+        #expect(index.manifests.first?.annotations?["io.containerd.image.name"]?.hasSuffix(":" + oddTag) == true)
+        let oddInspected = try ExternalTool.run("skopeo", ["inspect", "--raw", "oci:" + odd]).check()
+        #expect(Digest.sha256(oddInspected.stdoutData).description == oddReport.digest)
+        // Writing it again replaces the entry instead of adding a second unnamed image.
+        _ = try await builder.run(plan, destination: .ociLayout(path: odd, tag: oddTag))
+        let again = try JSONDecoder().decode(
+            ImageIndex.self, from: Data(contentsOf: URL(fileURLWithPath: odd + "/index.json")))
+        #expect(again.manifests.count == 1)
 
         let archive = setup.directory + "/image.tar"
         _ = try await builder.run(

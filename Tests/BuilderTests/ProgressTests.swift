@@ -29,12 +29,12 @@ import Testing
         #expect(steps[1] == "linux/amd64: installing 3 requirement(s) with uv (Python 3.11)")
         let platform = try #require(report.platforms.first)
         let newLayers = platform.layers.filter { $0.kind != "base" }
-        let layerEvents = seen.compactMap { event -> (Digest, Int64)? in
-            if case .layer(_, let digest, let size, _, _) = event { return (digest, size) }
+        // Layers are reported as each is finished (largest first, in parallel), so compare them as sets.
+        let layerEvents = seen.compactMap { event -> String? in
+            if case .layer(_, let digest, let size, _, _) = event { return "\(digest) \(size)" }
             return nil
         }
-        #expect(layerEvents.map(\.0.description) == newLayers.map(\.digest))
-        #expect(layerEvents.map(\.1) == newLayers.map(\.size))
+        #expect(layerEvents.sorted() == newLayers.map { "\($0.digest) \($0.size)" }.sorted())
         var outcomes: [String: BuildEvent.BlobOutcome] = [:]
         for event in seen {
             if case .blob(_, let digest, _, let outcome) = event { outcomes[digest.description] = outcome }
@@ -42,6 +42,17 @@ import Testing
         #expect(outcomes.count == platform.layers.count)
         #expect(outcomes[platform.layers[0].digest] == .mounted)
         #expect(newLayers.allSatisfy { outcomes[$0.digest] == .uploaded })
+        // Each new layer is pushed as soon as it is built: its blob event follows its layer event.
+        func position(_ match: (BuildEvent) -> Bool) -> Int { seen.firstIndex(where: match) ?? -1 }
+        for layer in newLayers {
+            let built = position {
+                if case .layer(_, let d, _, _, _) = $0 { d.description == layer.digest } else { false }
+            }
+            let sent = position { if case .blob(_, let d, _, _) = $0 { d.description == layer.digest } else { false } }
+            #expect(built >= 0 && sent > built, "layer \(layer.digest) pushed before it was built")
+        }
+        let pushingStep = position { $0 == .step(steps[3]) }
+        #expect(seen.indices.filter { if case .blob = seen[$0] { $0 > pushingStep } else { false } }.isEmpty)
     }
 
     static let forcePushValues: [(String?, Bool)] = [

@@ -198,4 +198,23 @@ struct AccessTokenProviderTests {
         #expect(host == "metadata.google.internal")
         #expect(!explicit)
     }
+
+    @Test(
+        "GCE_METADATA_IP moves the implicit metadata server; GCE_METADATA_HOST makes it explicit and wins",
+        arguments: [
+            (["GCE_METADATA_IP": "127.0.0.1:7"], "127.0.0.1:7", false),
+            (["GCE_METADATA_HOST": "127.0.0.1:8"], "127.0.0.1:8", true),
+            (["GCE_METADATA_HOST": "127.0.0.1:8", "GCE_METADATA_IP": "127.0.0.1:7"], "127.0.0.1:8", true),
+            (["GCE_METADATA_IP": ""], "metadata.google.internal", false),
+        ])
+    func metadataServerVariables(_ variables: [String: String], _ wantedHost: String, _ wantedExplicit: Bool) throws {
+        let home = try makeTemporaryDirectory()
+        let credentials = try GoogleCredentials.find(environment: ["HOME": home].merging(variables) { $1 })
+        guard case .metadataServer(let host, let explicit) = credentials else {
+            Issue.record("expected the metadata server, got \(credentials)")
+            return
+        }
+        #expect(host == wantedHost)
+        #expect(explicit == wantedExplicit)
+    }
 }

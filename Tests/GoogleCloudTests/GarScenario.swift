@@ -11,11 +11,17 @@ final class GarScenario: Sendable {
     static let location = "us-east1"
     static let garHost = "us-east1-docker.pkg.dev"
     static let registry = "us-east1-docker.pkg.dev/my-union-dataplane/my-registry/my-image-repository"
+    /// A regional-endpoint (REP) host, mapped to the same emulator.
+    static let repLocation = "europe-west3"
+    static let repHost = "docker.europe-west3.rep.pkg.dev"
 
     let gar: GarEmulator
     let base: RegistryFixture
     let directory: String
     let binary: String
+    /// `GCE_METADATA_IP` of every run: a loopback port nobody listens on, so the implicit metadata server is refused
+    /// at once on any machine (no DNS lookup of metadata.google.internal, no real GCE credentials on a GCE runner).
+    let metadataAddress: String
 
     var home: String { directory + "/home" }
     var bin: String { directory + "/bin" }
@@ -25,11 +31,14 @@ final class GarScenario: Sendable {
     var registriesConf: String { directory + "/registries.conf" }
     var dockerConfigDirectory: String { home + "/.docker" }
 
-    private init(gar: GarEmulator, base: RegistryFixture, directory: String, binary: String) {
+    private init(
+        gar: GarEmulator, base: RegistryFixture, directory: String, binary: String, metadataAddress: String
+    ) {
         self.gar = gar
         self.base = base
         self.directory = directory
         self.binary = binary
+        self.metadataAddress = metadataAddress
     }
 
     /// Starts everything; `repositories` already exist in the project.
@@ -47,7 +56,9 @@ final class GarScenario: Sendable {
             throw error
         }
         let directory = try makeTemporaryDirectory(prefix: "imagespec-gar")
-        let scenario = GarScenario(gar: gar, base: base, directory: directory, binary: binary)
+        let scenario = GarScenario(
+            gar: gar, base: base, directory: directory, binary: binary,
+            metadataAddress: try GarEmulator.unreachableMetadataAddress())
         do {
             try await scenario.prepare(venvBin: (venv as NSString).deletingLastPathComponent)
         } catch {
@@ -80,6 +91,10 @@ final class GarScenario: Sendable {
         try """
         [[registry]]
         prefix = "\(Self.garHost)"
+        location = "\(gar.host)"
+
+        [[registry]]
+        prefix = "\(Self.repHost)"
         location = "\(gar.host)"
 
         [[registry]]
@@ -128,7 +143,8 @@ final class GarScenario: Sendable {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper)
     }
 
-    /// The environment of every `imagespec` run: private HOME/PATH/caches, registries.conf, the API override;
+    /// The environment of every `imagespec` run: private HOME/PATH/caches, registries.conf, the API override, an
+    /// unreachable implicit metadata server;
     /// `extra` adds to it (e.g. GOOGLE_APPLICATION_CREDENTIALS).
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
         [
@@ -136,7 +152,7 @@ final class GarScenario: Sendable {
             "IMAGESPEC_REGISTRIES_CONF": registriesConf, "UV_CACHE_DIR": uvCache, "XDG_CACHE_HOME": directory + "/xdg",
             "CLOUDSDK_CONFIG": directory + "/gcloud",
             "CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY": gar.apiBaseURL,
-            "TMPDIR": directory,
+            "TMPDIR": directory, "GCE_METADATA_IP": metadataAddress,
         ].merging(extra) { $1 }
     }
 

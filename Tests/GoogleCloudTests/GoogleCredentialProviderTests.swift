@@ -103,7 +103,11 @@ struct GoogleCredentialProviderTests {
         // PATH without any docker-credential-gcloud (the machine may have a real one in /usr/bin).
         let emptyBin = home + "/empty-bin"
         try FileManager.default.createDirectory(atPath: emptyBin, withIntermediateDirectories: true)
-        let environment = ["HOME": home, "PATH": emptyBin, "CLOUDSDK_CONFIG": home]
+        // The implicit metadata server refuses at once (a GCE runner's real one must never stand in).
+        let environment = [
+            "HOME": home, "PATH": emptyBin, "CLOUDSDK_CONFIG": home,
+            "GCE_METADATA_IP": try GarEmulator.unreachableMetadataAddress(),
+        ]
         // Without an ADC file the helper's own error is what the user sees.
         let withoutADC = GoogleCredentialProvider(
             environment: environment, tokenURIOverride: oauth.tokenURI, logger: output.logger)
@@ -123,9 +127,21 @@ struct GoogleCredentialProviderTests {
     @Test("no docker config, no ADC file, no metadata server: anonymous, quickly")
     func anonymousWithoutAnything() async throws {
         let home = try makeTemporaryDirectory()
-        let provider = GoogleCredentialProvider(environment: Self.environment(home: home), metadataTimeout: .seconds(1))
-        // The default metadata host does not resolve here (or refuses): nil, not an error.
+        // The implicit metadata server (GCE_METADATA_IP, as Google's libraries probe it) refuses the connection on
+        // any machine: not on GCE/GKE, so anonymous (nil), not an error — and quickly.
+        let address = try GarEmulator.unreachableMetadataAddress()
+        let output = OutputCapture()
+        let provider = GoogleCredentialProvider(
+            environment: Self.environment(home: home, ["GCE_METADATA_IP": address]), metadataTimeout: .seconds(1),
+            logger: output.logger)
+        let started = ContinuousClock.now
         #expect(try await provider.credential(for: "us-docker.pkg.dev") == nil)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(try await provider.whoami(host: "us-docker.pkg.dev") == .anonymous)
+        // The refused server was the one asked, and only once for both hosts.
+        let asked = output.lines.filter { $0.contains("no metadata server: anonymous") }
+        #expect(asked.count == 1, "\(output.lines)")
+        #expect(asked.first?.contains(address) == true, "\(asked)")
     }
 
     @Test("a configured but failing ADC source is an error of kind credentials, not anonymous")

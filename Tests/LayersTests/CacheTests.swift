@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import Synchronization
 import Testing
 
 @testable import Layers
@@ -93,8 +94,16 @@ import Testing
             sources.append(try LayerSource(directory: scratch.path + "/pkg\(index)", at: "site-packages/pkg\(index)"))
         }
         let cache = LayerCache(root: scratch.path + "/cache")
-        let built = try await cache.layers(for: sources, maxConcurrency: 2)
+        let reported = Mutex<[(Int, LayerBuildResult)]>([])
+        let built = try await cache.layers(for: sources, maxConcurrency: 2) { index, result in
+            reported.withLock { $0.append((index, result)) }
+        }
         #expect(built.map(\.cacheHit) == [false, false, false, false, false])
+        // Every layer is handed over once, as it finishes (the largest start first), with its index in `sources`.
+        let handedOver = reported.withLock { $0 }
+        #expect(handedOver.map(\.0).sorted() == Array(0..<5))
+        #expect(handedOver.allSatisfy { built[$0.0] == $0.1 })
+        #expect(handedOver.first?.0 == 4 || handedOver.first?.0 == 3)
         for (index, result) in built.enumerated() {
             let alone = try LayerBuilder.buildBlocking(sources[index], blobsDirectory: scratch.path + "/alone")
             #expect(alone.digest == result.blob.digest)

@@ -85,6 +85,13 @@ public final class GarEmulator: Sendable {
             registry: registry, host: "127.0.0.1:\(port)", apiBaseURL: apiBase, proxyLogPath: logPath, proxy: process)
     }
 
+    /// `127.0.0.1:PORT` where nothing listens (a port that was free a moment ago): point `GCE_METADATA_IP` at it so
+    /// the implicit metadata server is refused at once on any machine — a CI runner on GCE included, where
+    /// `metadata.google.internal` would answer with real credentials.
+    public static func unreachableMetadataAddress() throws -> String {
+        "127.0.0.1:\(try LoopbackPort.free())"
+    }
+
     /// A registries.conf that sends `prefix` (e.g. `us-east1-docker.pkg.dev`) to this emulator.
     public func registriesConf(for prefix: String) -> String {
         """

@@ -126,6 +126,16 @@ enum PyPath {
         return out.isEmpty ? [dot] : out
     }
 
+    /// `str(pathlib.PurePosixPath(s))`: empty and `.` components dropped (`..` kept), a trailing slash removed, and
+    /// exactly two leading slashes kept (three or more become one); an empty result is `.`.
+    static func pathlibString(_ s: PyStr) -> PyStr {
+        let leading = s.prefix(while: { $0 == slash }).count
+        let root = PyStr(repeating: slash, count: leading == 2 ? 2 : min(leading, 1))
+        let parts = split(s).filter { !$0.isEmpty && $0 != [dot] }
+        let out = root + Array(parts.joined(separator: [slash]))
+        return out.isEmpty ? [dot] : out
+    }
+
     /// `os.path.abspath(s)` with `cwd` standing for `os.getcwd()`.
     static func abspath(_ s: PyStr, cwd: PyStr) -> PyStr {
         normpath(isAbsolute(s) ? s : join(cwd, s))

@@ -212,6 +212,8 @@ extension ImageSpec {
     /// `pathlib.Path(path).read_bytes()` relative to `workingDirectory`, with Python's errors.
     private static func readRequirements(_ path: String, workingDirectory: String) throws(ImageSpecError) -> Data {
         let quoted = PythonRepr.repr(.str(path))
+        // Python's errors name str(Path(path)), which drops a trailing slash, `.` components and doubled slashes.
+        let pythonQuoted = PythonRepr.repr(.str(PyPath.string(PyPath.pathlibString(PyPath.from(path)))))
         guard !path.unicodeScalars.contains("\0") else {
             throw ImageSpecError(
                 .unreadable, field: .requirements,
@@ -226,14 +228,14 @@ extension ImageSpec {
                 message: "file \(quoted) does not exist (looked for \(resolved)) — fix the path; relative paths "
                     + "are resolved against the spec file's directory (or --cwd)",
                 pythonExceptionType: "FileNotFoundError",
-                pythonMessage: "[Errno 2] No such file or directory: \(quoted)")
+                pythonMessage: "[Errno 2] No such file or directory: \(pythonQuoted)")
         }
         guard !isDirectory.boolValue else {
             throw ImageSpecError(
                 .unreadable, field: .requirements,
                 message: "\(quoted) is a directory (\(resolved)) — point requirements at a requirements.txt, "
                     + "uv.lock or poetry.lock file",
-                pythonExceptionType: "IsADirectoryError", pythonMessage: "[Errno 21] Is a directory: \(quoted)")
+                pythonExceptionType: "IsADirectoryError", pythonMessage: "[Errno 21] Is a directory: \(pythonQuoted)")
         }
         guard let data = FileManager.default.contents(atPath: resolved) else {
             throw ImageSpecError(

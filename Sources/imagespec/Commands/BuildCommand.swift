@@ -128,9 +128,8 @@ struct BuildCommand: AsyncParsableCommand {
                 let directory = loaded.spec.name + ".oci"
                 destination = .ociLayout(path: directory, tag: plan.tag)
                 hint =
-                    "no registry in the spec: wrote an OCI layout; load it with `podman pull oci:\(directory):"
-                    + "\(plan.tag)` or push it with `skopeo copy oci:\(directory):\(plan.tag) docker://REGISTRY/"
-                    + "\(loaded.spec.name):\(plan.tag)`"
+                    "no registry in the spec: wrote an OCI layout; load it with `podman pull \(destination)` or push "
+                    + "it with `skopeo copy \(destination) docker://REGISTRY/\(loaded.spec.name):\(plan.tag)`"
             }
             if verbose {
                 Console.printDiagnostic(

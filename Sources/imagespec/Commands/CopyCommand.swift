@@ -1,4 +1,5 @@
 import ArgumentParser
+import GoogleCloud
 import OCI
 import Registry
 
@@ -14,6 +15,10 @@ struct CopyCommand: AsyncParsableCommand {
             leaves the tag on an incomplete image. Manifest bytes (and so digests) are preserved.
 
             Without --platform, an index is copied whole (the same as --all-platforms).
+
+            To Google Artifact Registry, the destination repository is checked first (upload probe); a missing \
+            repository, a denied push or pull, or missing credentials on either side is one line naming project, \
+            location and repository and the fix.
             """)
 
     /// The source reference.
@@ -49,9 +54,26 @@ struct CopyCommand: AsyncParsableCommand {
                 try platform.map { (text) throws(OCIError) in
                     .platform(try Platform(text))
                 } ?? .all
+            // Malformed Artifact Registry paths are refused before any request, with the right shape.
+            _ = try ArtifactRegistryPath(source)
+            let garDestination = try ArtifactRegistryPath(destination) != nil
             let setup = try RegistrySetup(options: registry)
-            let copier = ImageCopier(client: setup.makeClient(), logger: setup.logger)
-            let report = try await copier.copy(from: source, to: destination, platforms: selection)
+            let client = setup.makeClient()
+            if garDestination {
+                // Before any blob moves: the repository exists and accepts our push (else one line with the fix).
+                try await setup.artifactRegistryExplainer.check(destination, client: client)
+            }
+            let copier = ImageCopier(client: client, logger: setup.logger)
+            let report: CopyReport
+            do {
+                report = try await copier.copy(from: source, to: destination, platforms: selection)
+            } catch let error as RegistryError {
+                let side = CopyFailureSide(
+                    error, source: source, destination: destination, configuration: setup.configuration)
+                throw await setup.explained(
+                    error, reference: side == .destination ? destination : source,
+                    access: side == .destination ? .push : .pull, client: client)
+            }
             if output.json {
                 try Console.printJSON(CopyOutput(report))
             } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GoogleCloud
 import OCI
 import Registry
 
@@ -15,6 +16,10 @@ struct ExistsCommand: AsyncParsableCommand {
             Exit status: 0 the image exists (its digest-pinned reference is printed); 1 the registry says the tag \
             or digest does not exist (404 / MANIFEST_UNKNOWN); 2 anything else — authentication, network, a \
             missing repository (NAME_UNKNOWN), a bad argument — with the reason on standard error. It never guesses.
+
+            For Google Artifact Registry (LOCATION-docker.pkg.dev, docker.LOCATION.rep.pkg.dev, gcr.io), a missing \
+            repository, a denied pull or missing credentials is one line naming project, location and repository \
+            and the fix (exit 2).
             """)
 
     /// The reference or spec file.
@@ -31,8 +36,18 @@ struct ExistsCommand: AsyncParsableCommand {
             if registry.verbose {
                 warnings.forEach(Console.printDiagnostic)
             }
-            let client = try RegistrySetup(options: registry).makeClient()
-            let descriptor = try await client.headManifest(reference)
+            // A malformed Artifact Registry path (no repository or image part, a zone as location) is refused
+            // before any request, with the right shape.
+            _ = try ArtifactRegistryPath(reference)
+            let setup = try RegistrySetup(options: registry)
+            let client = setup.makeClient()
+            let descriptor: Descriptor?
+            do {
+                descriptor = try await client.headManifest(reference)
+            } catch {
+                // A missing GAR repository is not a missing image: exit 2 with the repository and the fix.
+                throw await setup.explained(error, reference: reference, access: .pull, client: client)
+            }
             let report = ExistsReport(reference: reference, descriptor: descriptor)
             if output.json {
                 try Console.printJSON(report)

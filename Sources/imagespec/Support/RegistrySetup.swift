@@ -110,6 +110,25 @@ extension RegistrySetup {
         }
     }
 
+    /// The GAR-aware explanation for commands without `--create-repository` (`exists`, `copy`): it names
+    /// `imagespec gar create-repository` as the fix for a missing repository and never creates one.
+    var artifactRegistryExplainer: ArtifactRegistryPreflight {
+        ArtifactRegistryPreflight(
+            credentials: credentials, apiBaseURL: artifactRegistryAPIBaseURL, offersCreateFlag: false, logger: logger)
+    }
+
+    /// `error` as one Artifact Registry line when `reference` is a GAR path and the registry's answer is one of
+    /// GAR's (missing repository, denied, unauthenticated); otherwise `error` unchanged.
+    func explained(
+        _ error: any Error, reference: Reference, access: ArtifactRegistryPreflight.Access, client: RegistryClient
+    ) async -> any Error {
+        guard let registryError = error as? RegistryError,
+            let line = await artifactRegistryExplainer.explain(
+                registryError, reference: reference, access: access, client: client)
+        else { return error }
+        return line
+    }
+
     /// The host a Google registry name is contacted at (registries.conf may send it elsewhere, e.g. a mirror).
     func endpointHost(forGoogleHost host: String) -> String {
         guard let probe = try? Reference("\(host)/imagespec/probe/image:latest"),
