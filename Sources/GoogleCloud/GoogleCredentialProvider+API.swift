@@ -35,21 +35,14 @@ extension GoogleCredentialProvider {
 }
 
 extension GoogleCredentialProvider {
-    /// The hosts the registries.conf file of `configuration` sends Google prefixes to (every quoted
-    /// `prefix`/`location` value in the file that names a Google host is resolved), for ``additionalHosts`` when the
-    /// references are not known in advance.
+    /// The hosts `configuration` sends Google names to (every `[[registry]]` prefix that names a Google host is
+    /// resolved), for ``additionalHosts`` when the references are not known in advance.
     public static func mappedGoogleHosts(configuration: RegistriesConfiguration) -> Set<String> {
-        guard let path = configuration.path, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return []
-        }
-        var references: [Reference] = []
-        for quoted in text.split(separator: "\"").enumerated() where quoted.offset % 2 == 1 {
-            let value = quoted.element.trimmingCharacters(in: .whitespaces).lowercased()
+        let references = configuration.prefixes.compactMap { prefix -> Reference? in
+            let value = prefix.lowercased()
             let host = value.split(separator: "/").first.map(String.init) ?? ""
-            guard !host.isEmpty, ArtifactRegistryHost.isGoogleHost(host) else { continue }
-            if let reference = try? Reference(value + "/imagespec/probe/image:latest") {
-                references.append(reference)
-            }
+            guard !host.isEmpty, ArtifactRegistryHost.isGoogleHost(host) else { return nil }
+            return try? Reference(value + "/imagespec/probe/image:latest")
         }
         return mappedGoogleHosts(for: references, configuration: configuration)
     }
