@@ -39,7 +39,7 @@ struct GarTokenRealmTests {
                 prefix = "us-east1-docker.pkg.dev"
                 location = "\(server.host)"
                 """, path: home + "/registries.conf")
-        let output = OutputCapture()
+        let output = LogCapture()
         let provider = GoogleCredentialProvider(
             environment: [
                 "HOME": home, "PATH": "/usr/bin:/bin", "DOCKER_CONFIG": home + "/.docker",

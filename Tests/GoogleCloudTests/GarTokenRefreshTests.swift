@@ -27,7 +27,7 @@ struct GarTokenRefreshTests {
         let home = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let keyPath = try account.write(tokenURI: oauth.tokenURI, in: home)
-        let output = OutputCapture()
+        let output = LogCapture()
         let provider = GoogleCredentialProvider(
             environment: ["HOME": home, "PATH": home, "GOOGLE_APPLICATION_CREDENTIALS": keyPath],
             additionalHosts: [registry.host], logger: output.logger)

@@ -99,7 +99,7 @@ struct GoogleCredentialProviderTests {
         let oauth = try await OAuthEmulator.start(user: user)
         let home = try makeTemporaryDirectory()
         try Self.writeDockerConfig(#"{"credHelpers":{"us-east1-docker.pkg.dev":"gcloud"}}"#, home: home)
-        let output = OutputCapture()
+        let output = LogCapture()
         // PATH without any docker-credential-gcloud (the machine may have a real one in /usr/bin).
         let emptyBin = home + "/empty-bin"
         try FileManager.default.createDirectory(atPath: emptyBin, withIntermediateDirectories: true)
@@ -130,7 +130,7 @@ struct GoogleCredentialProviderTests {
         // The implicit metadata server (GCE_METADATA_IP, as Google's libraries probe it) refuses the connection on
         // any machine: not on GCE/GKE, so anonymous (nil), not an error — and quickly.
         let address = try GarEmulator.unreachableMetadataAddress()
-        let output = OutputCapture()
+        let output = LogCapture()
         let provider = GoogleCredentialProvider(
             environment: Self.environment(home: home, ["GCE_METADATA_IP": address]), metadataTimeout: .seconds(1),
             logger: output.logger)
@@ -171,7 +171,7 @@ struct GoogleCredentialProviderTests {
         defer { registry.stop() }
         let home = try makeTemporaryDirectory()
         let keyPath = try account.write(tokenURI: oauth.tokenURI, in: home)
-        let output = OutputCapture()
+        let output = LogCapture()
         let configuration = try RegistriesConfiguration(
             parsing: """
                 [[registry]]

@@ -9,7 +9,7 @@ struct NoSecretsInOutputTests {
     /// Runs every credential flow (success, expiry, revocation, bad keys, whoami) with a trace-level logger, records
     /// every error description and description shown to a person, then greps all of it for the test secrets.
     @Test func everyErrorAndLogLineIsFreeOfSecrets() async throws {
-        let output = OutputCapture()
+        let output = LogCapture()
         let account = try TestServiceAccount()
         let user = TestAuthorizedUser()
         let oauth = try await OAuthEmulator.start(serviceAccount: account, user: user)

@@ -45,7 +45,7 @@ struct ClientWarningTests {
             if request.path.hasSuffix("/v2") { response.headers.append(("Warning", #"299 - "\#(long)""#)) }
             return response
         }
-        let capture = ClientLogCapture()
+        let capture = LogCapture()
         let client = RegistryClient(
             credentials: StaticCredentials([:]), configuration: RegistriesConfiguration(),
             retryPolicy: ClientTestSupport.fastRetry, logger: capture.logger)
