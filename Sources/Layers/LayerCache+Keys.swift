@@ -15,12 +15,38 @@ extension LayerCache {
     }
 
     /// One NUL-separated record per entry; paths cannot contain NUL, so records cannot be confused.
+    ///
+    /// An entry with ``LayerEntry/Attributes`` gets a second record (`A`: mode, uid, gid, xattrs hex-encoded), so
+    /// entries without attributes keep the keys they always had.
     static func describe(_ entry: LayerEntry, content: String) -> String {
+        let base = describeKind(entry, content: content)
+        guard let attributes = entry.attributes else { return base }
+        var record = "A\0\(String(attributes.mode, radix: 8))\0\(attributes.uid)\0\(attributes.gid)\0"
+        for (name, value) in attributes.sortedXattrs {
+            record += "\(name)\0\(hex(value))\0"
+        }
+        return base + record + "\n"
+    }
+
+    /// Lower-case hex of `bytes`.
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The record of the entry's kind, path, normalised mode, size, content or target.
+    private static func describeKind(_ entry: LayerEntry, content: String) -> String {
         switch entry.kind {
         case .directory:
             "D\0\(entry.path)\0\n"
         case .file(_, let size, _):
-            "F\0\(entry.path)\0\(String(entry.mode, radix: 8))\0\(size)\0\(content)\0\n"
+            "F\0\(entry.path)\0\(String(entry.normalisedMode, radix: 8))\0\(size)\0\(content)\0\n"
         case .symlink(let target):
             "S\0\(entry.path)\0\(target)\0\n"
         case .hardlink(let target):

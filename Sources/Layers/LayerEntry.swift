@@ -1,8 +1,9 @@
 /// One entry of a layer: a directory, a regular file whose bytes come from disk, a symlink or a hardlink.
 ///
-/// Entries carry only what a reproducible layer records. Owner, group and timestamps are fixed by the writer, and the
-/// mode is normalised: directories `0755`, files `0755` when any execute bit was set and `0644` otherwise, symlinks
-/// `0777`.
+/// Entries carry only what a reproducible layer records. Timestamps are fixed by the writer. Without
+/// ``attributes`` the owner is 0:0 and the mode is normalised: directories `0755`, files `0755` when any execute bit
+/// was set and `0644` otherwise, symlinks `0777`. With ``attributes`` (a file system diff, where owners, setuid bits
+/// and capabilities matter) the entry keeps its exact mode, owner and extended attributes.
 public struct LayerEntry: Sendable, Hashable {
     /// What the entry is.
     public enum Kind: Sendable, Hashable {
@@ -22,12 +23,16 @@ public struct LayerEntry: Sendable, Hashable {
     public let kind: Kind
     /// The state of the source file when it was listed, used by ``LayerCache`` to skip re-hashing unchanged files.
     public let fingerprint: FileFingerprint?
+    /// Exact mode, owner and extended attributes, or `nil` for the normalised metadata (owner 0:0, ``mode``).
+    public var attributes: Attributes?
 
     /// Creates an entry, normalising `path` and, for hardlinks, the target.
     ///
     /// - Throws: ``LayerError`` when the path (or a hardlink target) is absolute, contains `..` or is empty, or when a
     ///   file size is negative.
-    public init(path: String, kind: Kind, fingerprint: FileFingerprint? = nil) throws(LayerError) {
+    public init(
+        path: String, kind: Kind, fingerprint: FileFingerprint? = nil, attributes: Attributes? = nil
+    ) throws(LayerError) {
         let normalised = try LayerPath.normalise(path, what: "entry path")
         switch kind {
         case .hardlink(let target):
@@ -57,6 +62,7 @@ public struct LayerEntry: Sendable, Hashable {
         }
         self.path = normalised
         self.fingerprint = fingerprint
+        self.attributes = attributes
     }
 
     /// Creates a directory entry.
@@ -64,8 +70,37 @@ public struct LayerEntry: Sendable, Hashable {
         try LayerEntry(path: path, kind: .directory)
     }
 
-    /// The normalised permission bits written into the tar header.
+    /// An empty regular file with no host source (its content is read from `/dev/null`).
+    public static func emptyFile(_ path: String, attributes: Attributes? = nil) throws(LayerError) -> LayerEntry {
+        try LayerEntry(path: path, kind: .file(source: "/dev/null", size: 0, executable: false), attributes: attributes)
+    }
+
+    /// The OCI whiteout that deletes `deletedPath` from the layers below: an empty file `DIR/.wh.NAME`.
+    ///
+    /// For example `whiteout("usr/share/doc")` is the entry `usr/share/.wh.doc`.
+    public static func whiteout(_ deletedPath: String) throws(LayerError) -> LayerEntry {
+        let normalised = try LayerPath.normalise(deletedPath, what: "whiteout path")
+        let parent = LayerPath.ancestors(of: normalised).last
+        let name = normalised.split(separator: "/").last.map(String.init) ?? normalised
+        return try emptyFile((parent.map { $0 + "/" } ?? "") + ".wh." + name)
+    }
+
+    /// The OCI opaque whiteout of `directory`: an empty file `DIR/.wh..wh..opq`, which hides everything the layers
+    /// below have in that directory.
+    public static func opaqueWhiteout(_ directory: String) throws(LayerError) -> LayerEntry {
+        let normalised = try LayerPath.normalise(directory, what: "opaque directory")
+        return try emptyFile(normalised + "/.wh..wh..opq")
+    }
+
+    /// The permission bits written into the tar header: the exact 12 bits of ``attributes`` when present, else
+    /// the normalised mode.
     public var mode: UInt32 {
+        if let attributes { return attributes.mode & 0o7777 }
+        return normalisedMode
+    }
+
+    /// The normalised permission bits (directories `0755`, files `0755`/`0644`, symlinks `0777`).
+    public var normalisedMode: UInt32 {
         switch kind {
         case .directory: 0o755
         case .file(_, _, let executable): executable ? 0o755 : 0o644

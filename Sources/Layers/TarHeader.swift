@@ -1,8 +1,9 @@
 /// Encodes the header block(s) of one tar entry: a ustar header, preceded by a PAX extended header when a field does
 /// not fit ustar (long or non-ASCII names and link targets, sizes of 8 GiB and more, mtimes beyond the octal range).
 ///
-/// Everything that is not a property of the entry is fixed: uid and gid 0, empty user and group names, device numbers
-/// 0. So the same entry always encodes to the same bytes.
+/// Everything that is not a property of the entry is fixed: uid and gid 0 unless the entry has exact attributes,
+/// empty user and group names, device numbers 0. So the same entry always encodes to the same bytes. Extended
+/// attributes become PAX `SCHILY.xattr.<name>` records (binary values are fine: records are length-prefixed).
 struct TarHeader {
     /// The tar block size.
     static let blockSize = 512
@@ -30,25 +31,43 @@ struct TarHeader {
     var mtime: Int64
     /// The link target for symlinks and hardlinks.
     var linkName: String = ""
+    /// The numeric owner.
+    var uid: UInt32 = 0
+    /// The numeric group.
+    var gid: UInt32 = 0
+    /// Extended attributes, in the order they are written (sorted by name).
+    var xattrs: [(name: String, value: [UInt8])] = []
+
+    /// Largest value a 7-digit octal id field can hold, plus one.
+    static let idLimit: UInt32 = 1 << 21
 
     /// The header bytes: a multiple of 512 bytes, PAX header and its records first when needed.
     func encode() -> [UInt8] {
-        var records: [(key: String, value: String)] = []
+        var records: [(key: String, value: [UInt8])] = []
         let nameBytes = Array(name.utf8)
         let split = TarHeader.ustarSplit(nameBytes)
         if split == nil {
-            records.append(("path", name))
+            records.append(("path", nameBytes))
         }
         let linkBytes = Array(linkName.utf8)
         let linkFits = linkBytes.count <= 100 && TarHeader.isPlainASCII(linkBytes)
         if !linkFits {
-            records.append(("linkpath", linkName))
+            records.append(("linkpath", linkBytes))
         }
         if mtime >= TarHeader.octalLimit {
-            records.append(("mtime", String(mtime)))
+            records.append(("mtime", Array(String(mtime).utf8)))
         }
         if size >= TarHeader.octalLimit {
-            records.append(("size", String(size)))
+            records.append(("size", Array(String(size).utf8)))
+        }
+        if uid >= TarHeader.idLimit {
+            records.append(("uid", Array(String(uid).utf8)))
+        }
+        if gid >= TarHeader.idLimit {
+            records.append(("gid", Array(String(gid).utf8)))
+        }
+        for (xattrName, value) in xattrs {
+            records.append(("SCHILY.xattr." + xattrName, value))
         }
         records.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
 
@@ -67,8 +86,8 @@ struct TarHeader {
         let (prefix, suffix) = split ?? ([], TarHeader.asciiFallback(nameBytes, limit: 100))
         TarHeader.put(suffix, into: &block, at: 0, width: 100)
         TarHeader.putOctal(Int64(mode), into: &block, at: 100, width: 8)
-        TarHeader.putOctal(0, into: &block, at: 108, width: 8)
-        TarHeader.putOctal(0, into: &block, at: 116, width: 8)
+        TarHeader.putOctal(uid < TarHeader.idLimit ? Int64(uid) : 0, into: &block, at: 108, width: 8)
+        TarHeader.putOctal(gid < TarHeader.idLimit ? Int64(gid) : 0, into: &block, at: 116, width: 8)
         TarHeader.putOctal(size < TarHeader.octalLimit ? size : 0, into: &block, at: 124, width: 12)
         TarHeader.putOctal(mtime < TarHeader.octalLimit ? mtime : 0, into: &block, at: 136, width: 12)
         block[156] = type.rawValue
@@ -128,11 +147,12 @@ struct TarHeader {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// PAX records `"<length> <key>=<value>\n"`, where the length counts the whole record including its own digits.
-    static func paxPayload(_ records: [(key: String, value: String)]) -> [UInt8] {
+    /// PAX records `"<length> <key>=<value>\n"`, where the length counts the bytes of the whole record including its
+    /// own digits; values may be binary.
+    static func paxPayload(_ records: [(key: String, value: [UInt8])]) -> [UInt8] {
         var out: [UInt8] = []
         for (key, value) in records {
-            let body = Array(" \(key)=".utf8) + Array(value.utf8) + [UInt8(ascii: "\n")]
+            let body = Array(" \(key)=".utf8) + value + [UInt8(ascii: "\n")]
             var length = body.count + 1
             while String(length).utf8.count + body.count != length {
                 length = String(length).utf8.count + body.count
@@ -140,6 +160,11 @@ struct TarHeader {
             out += Array(String(length).utf8) + body
         }
         return out
+    }
+
+    /// ``paxPayload(_:)`` for text values.
+    static func paxPayload(_ records: [(key: String, value: String)]) -> [UInt8] {
+        paxPayload(records.map { (key: $0.key, value: Array($0.value.utf8)) })
     }
 
     /// Copies `bytes` into `block[offset..<offset+width]`; the rest of the field stays NUL.

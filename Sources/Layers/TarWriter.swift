@@ -11,7 +11,8 @@
 /// File content is read from disk straight into the buffer, so memory use does not depend on file or archive size.
 /// Entries must arrive sorted by path (UTF-8 byte order) with every parent directory before them, which
 /// ``LayerSource`` guarantees; the writer checks it, so a layer never has duplicate paths or missing parents.
-/// Headers carry uid/gid 0, empty user and group names, the fixed `mtime` and normalised modes.
+/// Headers carry the fixed `mtime` and empty user and group names; uid/gid 0 and normalised modes unless an entry has
+/// ``LayerEntry/Attributes``, whose exact mode, owner and extended attributes (PAX `SCHILY.xattr.*`) are written.
 ///
 /// The sink receives the archive in chunks of at most `bufferSize` bytes; the bytes are only valid during the call.
 public final class TarWriter {
@@ -24,7 +25,7 @@ public final class TarWriter {
     private var used = 0
     private var previousPath: String?
     private var directories: Set<String> = []
-    private var files: [String: UInt32] = [:]
+    private var files: [String: LayerEntry] = [:]
     private var finished = false
 
     /// The number of archive bytes produced so far (headers, content, padding and, after ``finish()``, the trailer).
@@ -75,27 +76,38 @@ public final class TarWriter {
         switch entry.kind {
         case .directory:
             directories.insert(entry.path)
-            try putHeader(TarHeader(name: entry.path + "/", type: .directory, mode: entry.mode, size: 0, mtime: mtime))
+            try putHeader(header(for: entry, name: entry.path + "/", type: .directory, size: 0))
         case .symlink(let target):
-            try putHeader(
-                TarHeader(
-                    name: entry.path, type: .symlink, mode: entry.mode, size: 0, mtime: mtime, linkName: target))
+            try putHeader(header(for: entry, name: entry.path, type: .symlink, size: 0, linkName: target))
         case .hardlink(let target):
-            guard let targetMode = files[target] else {
+            guard let targetEntry = files[target] else {
                 throw LayerError(
                     .invalidLink,
                     "hardlink \"\(entry.path)\" points at \"\(target)\", which is not a regular file earlier in the "
                         + "layer; link to a file of the same layer")
             }
-            try putHeader(
-                TarHeader(
-                    name: entry.path, type: .hardlink, mode: targetMode, size: 0, mtime: mtime, linkName: target))
+            // A hardlink shares its target's inode, so it carries the target's metadata.
+            try putHeader(header(for: targetEntry, name: entry.path, type: .hardlink, size: 0, linkName: target))
         case .file(let source, let size, _):
-            files[entry.path] = entry.mode
-            try putHeader(TarHeader(name: entry.path, type: .regular, mode: entry.mode, size: size, mtime: mtime))
+            files[entry.path] = entry
+            try putHeader(header(for: entry, name: entry.path, type: .regular, size: size))
             try putFileContent(source: source, size: size, layerPath: entry.path)
             try putZeros(TarHeader.padding(for: size))
         }
+    }
+
+    /// The header of `entry` (mode, owner and xattrs from it) under `name`.
+    private func header(
+        for entry: LayerEntry, name: String, type: TarHeader.TypeFlag, size: Int64, linkName: String = ""
+    ) -> TarHeader {
+        var header = TarHeader(
+            name: name, type: type, mode: entry.mode, size: size, mtime: mtime, linkName: linkName)
+        if let attributes = entry.attributes {
+            header.uid = attributes.uid
+            header.gid = attributes.gid
+            header.xattrs = attributes.sortedXattrs
+        }
+        return header
     }
 
     /// Writes the end-of-archive marker (two zero blocks) and hands the remaining bytes to the sink.
