@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Runner", targets: ["Runner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,6 +83,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Runs a command in an image's root file system (overlay + namespaces) and turns the changes into a layer.
+        .target(
+            name: "Runner",
+            dependencies: [
+                "OCI", "Layers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Plan → layers → image → destination (registry, OCI layout, docker-archive).
         .target(
             name: "Builder",
@@ -128,6 +138,8 @@ let package = Package(
             name: "SpecTests", dependencies: ["Spec", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "OCI", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RunnerTests", dependencies: ["Runner", "Layers", "OCI", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BuilderTests", dependencies: ["Builder", "OCI", "Registry", "Spec", "Layers", "TestSupport"],
             swiftSettings: swiftSettings),
