@@ -90,13 +90,8 @@ struct RunPlan {
             }
         }
 
-        var namespaces = ["--mount", "--pid", "--uts", "--ipc", "--fork", "--kill-child", "--propagation", "private"]
-        var overlayExtra = ""
-        if request.emulator != nil {
-            // A user namespace owns a private binfmt_misc instance (Linux 6.7+); the full id range keeps owners.
-            namespaces = ["--user", "--map-users=0:0:65536", "--map-groups=0:0:65536"] + namespaces
-            overlayExtra = ",userxattr"
-        }
+        let namespaces = ["--mount", "--pid", "--uts", "--ipc", "--fork", "--kill-child", "--propagation", "private"]
+        let overlayExtra = ""
         arguments = namespaces + ["/bin/sh", "-c", RunScript.text, "sh"] + mounts + ["--"] + commandEnvironment
         environment = [
             "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
@@ -104,7 +99,7 @@ struct RunPlan {
             "IS_CHROOT=\(chroot)", "IS_WORKDIR=\(request.workingDirectory)", "IS_COMMAND=\(request.command)",
             "IS_USER=\(request.user ?? "")", "IS_CA=\(ca ?? "")",
             "IS_RESOLV=\(FileManager.default.fileExists(atPath: "/etc/resolv.conf") ? "/etc/resolv.conf" : "")",
-            "IS_EMULATOR=\(request.emulator?.registration ?? "")",
+            "IS_EMULATOR=\(request.emulator?.registration ?? "")", "IS_SCRIPT=\(RunScript.text)",
         ]
         self.unshare = unshare
         upper = scratch + "/upper"

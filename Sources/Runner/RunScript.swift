@@ -9,6 +9,10 @@
 /// command's own exit status. Every mount target it had to create is appended to `$IS_SCRATCH/created` (paths
 /// relative to the root), so the engine leaves them out of the layer. `$IS_SCRATCH/started` marks that the set-up
 /// is done and the command itself runs.
+///
+/// With an emulator, the script starts itself again (`IS_STAGE=inner`, text in `IS_SCRIPT`) in a new user and
+/// mount namespace whose id map it writes, mounts a private binfmt_misc there, registers the interpreter and only
+/// then checks the shell and runs the command; the host's global binfmt_misc is never touched.
 enum RunScript {
     static let text = #"""
         set -eu
@@ -41,6 +45,54 @@ enum RunScript {
         }
 
         bind_ro() { mount --bind "$1" "$2"; mount -o remount,bind,ro "$2"; }
+
+        # finish ENV...: check the shell, resolve the user, and become the command.
+        finish() {
+            if ! env -i "$IS_CHROOT" "$M" /bin/sh -c : < /dev/null > /dev/null 2>&1; then
+                fail noshell "the image has no runnable /bin/sh"
+            fi
+
+            : > "$S/started"
+            if [ -n "$IS_USER" ]; then
+                user=${IS_USER%%:*} group=
+                case $IS_USER in *:*) group=${IS_USER#*:} ;; esac
+                uid= gid=
+                if [ -f "$M/etc/passwd" ]; then
+                    while IFS=: read -r name _ id primary _; do
+                        if [ "$name" = "$user" ] || [ "$id" = "$user" ]; then uid=$id gid=$primary; break; fi
+                    done < "$M/etc/passwd"
+                fi
+                case $user in
+                *[!0-9]*) [ -n "$uid" ] || fail nouser "user $user is not in the image's /etc/passwd" ;;
+                *) uid=$user; [ -n "$gid" ] || gid=0 ;;
+                esac
+                if [ -n "$group" ]; then
+                    case $group in
+                    *[!0-9]*)
+                        gid=
+                        if [ -f "$M/etc/group" ]; then
+                            while IFS=: read -r name _ id _; do
+                                if [ "$name" = "$group" ]; then gid=$id; break; fi
+                            done < "$M/etc/group"
+                        fi
+                        [ -n "$gid" ] || fail nouser "group $group is not in the image's /etc/group" ;;
+                    *) gid=$group ;;
+                    esac
+                fi
+                exec env -i "$@" "$IS_CHROOT" "--userspec=$uid:$gid" "--groups=$gid" "$M" \
+                    /bin/sh -c 'cd -- "$1" && unset OLDPWD && exec /bin/sh -c "$2"' sh "$IS_WORKDIR" "$IS_COMMAND"
+            fi
+            exec env -i "$@" "$IS_CHROOT" "$M" /bin/sh -c 'cd -- "$1" && unset OLDPWD && exec /bin/sh -c "$2"' sh "$IS_WORKDIR" "$IS_COMMAND"
+        }
+
+        if [ "${IS_STAGE:-}" = inner ]; then
+            read -r _ < "$S/go"
+            mount -t binfmt_misc binfmt_misc "$S/binfmt" ||
+                fail setup "cannot mount a private binfmt_misc (needs Linux 6.7 or later)"
+            printf '%s' "$IS_EMULATOR" > "$S/binfmt/register" ||
+                fail setup "cannot register the emulator in the private binfmt_misc"
+            finish "$@"
+        fi
 
         cd "$S/l"
         opts="lowerdir=$IS_LOWER,upperdir=$S/upper,workdir=$S/work,redirect_dir=off,metacopy=off$IS_OVERLAY_EXTRA"
@@ -89,47 +141,21 @@ enum RunScript {
         done
 
         if [ -n "$IS_EMULATOR" ]; then
+            # A private binfmt_misc needs a user namespace (Linux 6.7+). Its id map (the full 0-65535 range, so
+            # owners survive) is written from here, as newuidmap may not be installed.
             mkdir "$S/binfmt"
-            mount -t binfmt_misc binfmt_misc "$S/binfmt" ||
-                fail setup "cannot mount a private binfmt_misc (needs Linux 6.7 or later in a user namespace)"
-            printf '%s' "$IS_EMULATOR" > "$S/binfmt/register" ||
-                fail setup "cannot register the emulator in the private binfmt_misc"
+            mkfifo "$S/go"
+            IS_STAGE=inner unshare --user --mount --propagation private /bin/sh -c "$IS_SCRIPT" sh "$@" &
+            child=$!
+            mine=$(readlink /proc/self/ns/user)
+            while [ "$(readlink "$M/proc/$child/ns/user" 2>/dev/null || echo gone)" = "$mine" ]; do sleep 0.01; done
+            printf '0 0 65536\n' > "$M/proc/$child/uid_map" || fail setup "cannot map ids into the user namespace"
+            printf '0 0 65536\n' > "$M/proc/$child/gid_map" || fail setup "cannot map ids into the user namespace"
+            echo go > "$S/go"
+            status=0
+            wait "$child" || status=$?
+            exit "$status"
         fi
-
-        if ! env -i "$IS_CHROOT" "$M" /bin/sh -c : < /dev/null > /dev/null 2>&1; then
-            fail noshell "the image has no runnable /bin/sh"
-        fi
-
-        : > "$S/started"
-        if [ -n "$IS_USER" ]; then
-            user=${IS_USER%%:*} group=
-            case $IS_USER in *:*) group=${IS_USER#*:} ;; esac
-            uid= gid=
-            if [ -f "$M/etc/passwd" ]; then
-                while IFS=: read -r name _ id primary _; do
-                    if [ "$name" = "$user" ] || [ "$id" = "$user" ]; then uid=$id gid=$primary; break; fi
-                done < "$M/etc/passwd"
-            fi
-            case $user in
-            *[!0-9]*) [ -n "$uid" ] || fail nouser "user $user is not in the image's /etc/passwd" ;;
-            *) uid=$user; [ -n "$gid" ] || gid=0 ;;
-            esac
-            if [ -n "$group" ]; then
-                case $group in
-                *[!0-9]*)
-                    gid=
-                    if [ -f "$M/etc/group" ]; then
-                        while IFS=: read -r name _ id _; do
-                            if [ "$name" = "$group" ]; then gid=$id; break; fi
-                        done < "$M/etc/group"
-                    fi
-                    [ -n "$gid" ] || fail nouser "group $group is not in the image's /etc/group" ;;
-                *) gid=$group ;;
-                esac
-            fi
-            exec env -i "$@" "$IS_CHROOT" "--userspec=$uid:$gid" "--groups=$gid" "$M" \
-                /bin/sh -c 'cd -- "$1" && unset OLDPWD && exec /bin/sh -c "$2"' sh "$IS_WORKDIR" "$IS_COMMAND"
-        fi
-        exec env -i "$@" "$IS_CHROOT" "$M" /bin/sh -c 'cd -- "$1" && unset OLDPWD && exec /bin/sh -c "$2"' sh "$IS_WORKDIR" "$IS_COMMAND"
+        finish "$@"
         """#
 }
