@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers",
+                "OCI", "Registry", "Spec", "Layers", "Runner",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),

@@ -20,6 +20,9 @@ APT_PACKAGES=(
     busybox-static
     # python3-venv: `python3 -m venv` on a Debian python (a pyenv python has it built in).
     python3 python3-venv
+    # qemu-user-static: the run engine runs linux/arm64 `commands`/`apt_packages` through a private binfmt_misc
+    # instance (the host's global binfmt is never touched).
+    qemu-user-static
 )
 VENV="$REPO/.venv"
 REQUIREMENTS="$REPO/scripts/requirements-dev.txt"

@@ -25,6 +25,10 @@ public struct BuildError: Error, Sendable, Hashable, CustomStringConvertible {
         case layer
         /// Any other I/O failure.
         case io
+        /// A step run in the image (`apt_packages`, `commands`) failed.
+        case runFailed
+        /// This host cannot run steps in the image (not Linux, no privileges, no overlayfs, no emulator).
+        case cannotRun
     }
 
     /// The category of the failure.

@@ -17,6 +17,8 @@ public enum BuildEvent: Sendable, Hashable {
     case step(String)
     /// A new layer is ready: its digest, compressed size, whether the layer cache had it, and what it holds.
     case layer(platform: Platform, digest: Digest, size: Int64, cached: Bool, contents: String)
+    /// One line of output of a step running in the image (`apt`, `commands`).
+    case output(platform: Platform, step: BuildStepKind, line: String)
     /// A layer blob was handled at a registry destination (`size` bytes; sent only for ``BlobOutcome/uploaded``).
     case blob(platform: Platform, digest: Digest, size: Int64, outcome: BlobOutcome)
 }

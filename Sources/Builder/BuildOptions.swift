@@ -28,6 +28,9 @@ public struct BuildOptions: Sendable {
     /// layer work; nil uses `RegistryClient.checkPushAccess(to:)` (POST an upload, then DELETE it). The CLI passes
     /// one that explains Artifact Registry answers and may create the repository.
     public var preflight: BuildPreflight? = nil
+    /// The longest a step run in the image (`apt_packages`, `commands`) may take; nil (default) sets no limit.
+    /// Cancelling the build stops a running step and every process it started, whatever this says.
+    public var stepTimeout: Duration? = nil
 
     /// Creates options; `environment` also provides `SOURCE_DATE_EPOCH` and the default cache directory.
     public init(

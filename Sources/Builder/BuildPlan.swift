@@ -46,10 +46,14 @@ public struct BuildPlan: Sendable, Hashable {
     public var entrypoint: [String]?
     /// `source_root` and `copy` files placed under `/root`, as flytekit's default builder lays them out.
     public var files: [LayerSourceItem]
+    /// `apt_packages`, installed first with `apt-get install -y --no-install-recommends` in the image.
+    public var aptPackages: [String]
+    /// `commands`, joined with ` && ` and run in the image after the files, as one step.
+    public var commands: [String]
 
     /// Fields a spec may set that this builder cannot build yet.
     public static let unsupportedFields: [ImageSpecField] = [
-        .aptPackages, .commands, .condaPackages, .condaChannels, .cuda, .cudnn, .pythonExec,
+        .condaPackages, .condaChannels, .cuda, .cudnn, .pythonExec,
     ]
 
     /// Where Python packages go inside the image. A dedicated directory on `PYTHONPATH` (not the interpreter's own
@@ -108,6 +112,8 @@ public struct BuildPlan: Sendable, Hashable {
         environment = (spec.env ?? []).map { EnvironmentVariable(name: $0.name, value: $0.value) }
         entrypoint = spec.entrypoint
         files = try Self.files(spec: spec, naming: naming, workingDirectory: workingDirectory)
+        aptPackages = try Self.aptPackages(spec.aptPackages ?? [])
+        commands = try Self.commands(spec.commands ?? [])
     }
 
     // MARK: - Pieces
@@ -248,6 +254,31 @@ public struct BuildPlan: Sendable, Hashable {
             items.append(LayerSourceItem(source: source, destination: relative.isEmpty ? "root" : "root/" + relative))
         }
         return items
+    }
+
+    /// The `apt_packages`, checked: each must be one apt argument (a package name, optionally `=version` or
+    /// `/release`), since flytekit joins them with spaces into a shell command.
+    static func aptPackages(_ packages: [String]) throws(BuildError) -> [String] {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.:=~/_*")
+        for (index, package) in packages.enumerated() {
+            let trimmed = package.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.allSatisfy({ allowed.contains($0) }), !trimmed.hasPrefix("-") else {
+                throw BuildError(
+                    .invalidSpec,
+                    "apt_packages[\(index)] \"\(package)\" is not a package name — give one Debian package per item "
+                        + "(e.g. git, curl=7.88.1-10+deb12u8); put other shell text in commands")
+            }
+        }
+        return packages.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The `commands`, checked: none may be empty (flytekit would write `&&  &&`, a shell syntax error).
+    static func commands(_ commands: [String]) throws(BuildError) -> [String] {
+        for (index, command) in commands.enumerated()
+        where command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw BuildError(.invalidSpec, "commands[\(index)] is empty — remove it or write the command")
+        }
+        return commands
     }
 
     static func oneLine(_ text: String) -> String {

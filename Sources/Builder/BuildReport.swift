@@ -32,10 +32,30 @@ public struct BuildReport: Sendable, Hashable, Codable {
         public var layers: [Layer]
         /// Bytes sent for this platform (layers, config, manifest).
         public var bytesPushed: Int64
+        /// The build steps in order (empty when nothing was built, e.g. an OCI layout written from a cache).
+        public var steps: [Step] = []
 
         enum CodingKeys: String, CodingKey {
-            case platform, digest, python, layers
+            case platform, digest, python, layers, steps
             case bytesPushed = "bytes_pushed"
+        }
+    }
+
+    /// One build step of a platform image.
+    public struct Step: Sendable, Hashable, Codable {
+        /// `apt`, `packages`, `files` or `commands`.
+        public var kind: String
+        /// Whether the result came from a cache, so nothing ran (packages and files: every layer from the layer
+        /// cache; apt and commands: the step cache).
+        public var cacheHit: Bool
+        /// Wall-clock seconds.
+        public var seconds: Double
+        /// How many layers the step added.
+        public var layers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case kind, seconds, layers
+            case cacheHit = "cache_hit"
         }
     }
 

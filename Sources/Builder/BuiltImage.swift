@@ -25,6 +25,20 @@ public struct BuiltImage: Sendable {
     public var layers: [BuiltLayer]
     /// Config and manifest with their exact bytes.
     public var image: ImageAssembler.Image
+    /// The steps of the build, in order.
+    public var steps: [Step]
+
+    /// What one build step did.
+    public struct Step: Sendable, Hashable {
+        /// Which step.
+        public var kind: BuildStepKind
+        /// Whether its result came from a cache (for packages and files: every layer from the layer cache).
+        public var cacheHit: Bool
+        /// Wall-clock seconds it took.
+        public var seconds: Double
+        /// How many layers it added.
+        public var layers: Int
+    }
 
     /// The manifest digest.
     public var digest: Digest { image.manifest.digest }

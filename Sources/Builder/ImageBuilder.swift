@@ -104,6 +104,7 @@ public struct ImageBuilder: Sendable {
         } catch {
             throw BuildError(.invalidSpec, "base_image \"\(plan.baseImage)\": \(error)")
         }
+        try Self.checkRunPrerequisites(plan)
         let installer = try PythonInstaller(executable: options.uvExecutable, environment: options.environment)
         var images: [BuiltImage] = []
         for platform in plan.platforms {
@@ -111,76 +112,6 @@ public struct ImageBuilder: Sendable {
                 try await build(plan, platform: platform, base: baseReference, installer: installer, queue: queue))
         }
         return images
-    }
-
-    func build(
-        _ plan: BuildPlan, platform: Platform, base baseReference: Reference, installer: PythonInstaller,
-        queue: BlobPushQueue?
-    ) async throws(BuildError) -> BuiltImage {
-        options.report(.step("\(platform): resolving base image \(baseReference)"))
-        let base = try await ResolvedBase.resolve(
-            baseReference, platform: platform, client: client, blobsDirectory: cache.blobsDirectory)
-        for layer in base.manifest.layers {
-            queue?.enqueue(.base(layer, from: base.platformManifest.reference), platform: platform)
-        }
-        let scratch = try makeScratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let staging = scratch + "/target"
-        let what =
-            plan.lockFile.map { "the packages locked in \(($0 as NSString).lastPathComponent)" }
-            ?? "\(plan.requirements.count) requirement(s)"
-        options.report(.step("\(platform): installing \(what) with uv (Python \(base.python.version))"))
-        try await installer.install(plan: plan, python: base.python, platform: platform, staging: staging)
-        let tree = try StagingTree(root: staging, python: base.python)
-        let limit = 127 - base.manifest.layers.count - StagingTree.groupCount - 3
-        var planned = try tree.layers(maxOwnLayers: min(60, max(0, limit)))
-        if !plan.files.isEmpty {
-            do {
-                planned.append(
-                    PlannedLayer(
-                        kind: .files, createdBy: "imagespec: COPY source_root/copy files to /root", packages: [],
-                        source: try LayerSource(items: plan.files)))
-            } catch {
-                throw BuildError(.layer, "copy/source_root files: \(error.message)")
-            }
-        }
-        if base.manifest.layers.count + planned.count > 127 {
-            throw BuildError(
-                .layer,
-                "the image would have \(base.manifest.layers.count + planned.count) layers, more than the 127 "
-                    + "runtimes allow — use a base image with fewer layers")
-        }
-        options.report(.step("\(platform): building \(planned.count) layer(s)"))
-        let results: [LayerBuildResult]
-        let options = self.options
-        do {
-            results = try await cache.layers(
-                for: planned.map(\.source), options: options.layerOptions, maxConcurrency: options.concurrency
-            ) { [planned] index, result in
-                let contents =
-                    planned[index].packages.isEmpty
-                    ? planned[index].kind.rawValue : planned[index].packages.joined(separator: " ")
-                options.report(
-                    .layer(
-                        platform: platform, digest: result.blob.digest, size: result.blob.size,
-                        cached: result.cacheHit, contents: contents))
-                queue?.enqueue(.built(result.blob), platform: platform)
-            }
-        } catch {
-            throw BuildError(.layer, error.message)
-        }
-        let layers = zip(planned, results).map { plannedLayer, result in
-            BuiltLayer(
-                blob: result.blob, kind: plannedLayer.kind, createdBy: plannedLayer.createdBy,
-                packages: plannedLayer.packages, cacheHit: result.cacheHit)
-        }
-        let image = try ImageAssembler.assemble(
-            plan: plan, baseConfig: base.config, baseManifest: base.manifest,
-            baseReference: baseReference.description, baseDigest: base.platformManifest.raw.digest,
-            layers: layers.map { ImageAssembler.NewLayer(blob: $0.blob, createdBy: $0.createdBy) },
-            sourceDateEpoch: options.sourceDateEpoch)
-        queue?.enqueue(.config(image.config), platform: platform)
-        return BuiltImage(platform: platform, base: base, layers: layers, image: image)
     }
 
     /// A fresh directory under `<cache>/tmp` (same filesystem as uv's and the layer cache, when they share a disk).

@@ -8,6 +8,10 @@ public struct PlannedLayer: Sendable, Hashable {
         case package
         /// `source_root` / `copy` files under `/root`.
         case files
+        /// What `apt_packages` installed (run in the image).
+        case apt
+        /// What the spec's `commands` changed (run in the image).
+        case commands
     }
 
     /// What the layer holds.

@@ -138,6 +138,11 @@ struct Publisher: Sendable {
         }
         return BuildReport.PlatformImage(
             platform: image.platform.description, digest: image.digest.description,
-            python: image.base.python.version, layers: layers, bytesPushed: bytes)
+            python: image.base.python.version, layers: layers, bytesPushed: bytes,
+            steps: image.steps.map {
+                BuildReport.Step(
+                    kind: $0.kind.rawValue, cacheHit: $0.cacheHit, seconds: ($0.seconds * 1000).rounded() / 1000,
+                    layers: $0.layers)
+            })
     }
 }

@@ -80,6 +80,7 @@ public struct PythonInstaller: Sendable {
         } catch {
             throw BuildError(.io, "cannot create the staging directory \(staging): \(error.localizedDescription)")
         }
+        if plan.lockFile == nil && plan.requirements.isEmpty { return }  // nothing to install (e.g. apt only)
         let requirementsFile = staging + ".requirements.txt"
         let constraintsFile = staging + ".constraints.txt"
         var text = plan.requirements.joined(separator: "\n") + "\n"

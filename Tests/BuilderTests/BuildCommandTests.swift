@@ -89,11 +89,11 @@ import Testing
         let binary = try TestEnvironment.requireImagespecBinary()
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "name: x\nbase_image: python:3.11\napt_packages: [git]\n".write(
+        try "name: x\nbase_image: python:3.11\nconda_packages: [numpy]\n".write(
             toFile: directory + "/spec.yaml", atomically: true, encoding: .utf8)
         let result = try await ExternalTool.runAsync(binary, ["build", directory + "/spec.yaml"])
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("error: apt_packages is not supported yet"))
+        #expect(result.stderr.hasPrefix("error: conda_packages is not supported yet"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 }

@@ -7,8 +7,6 @@ import Testing
 
 @Suite struct BuildPlanTests {
     static let unsupported: [(String, String)] = [
-        ("apt_packages", "apt_packages: [git]"),
-        ("commands", "commands: [\"echo hi\"]"),
         ("conda_packages", "conda_packages: [numpy]"),
         ("conda_channels", "conda_channels: [conda-forge]"),
         ("cuda", "cuda: \"12.1\""),
@@ -26,6 +24,39 @@ import Testing
         }
         #expect(error?.kind == .unsupportedField)
         #expect(error?.message.hasPrefix("\(field) is not supported yet") == true)
+        #expect(error?.message.contains("\n") == false)
+    }
+
+    @Test func aptPackagesAndCommandsArePlannedInOrder() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let loaded = try BuilderTestSupport.loadSpec(
+            """
+            name: x
+            base_image: python:3.11
+            apt_packages: [git, " curl ", "libgomp1=12.2.0-14"]
+            commands: ["chmod +x /root/serve", "echo a || echo b"]
+            """, in: directory)
+        let plan = try BuildPlan(loaded, options: try BuilderTestSupport.options(in: directory))
+        #expect(plan.aptPackages == ["git", "curl", "libgomp1=12.2.0-14"])
+        #expect(plan.commands == ["chmod +x /root/serve", "echo a || echo b"])
+    }
+
+    @Test(arguments: [
+        ("apt_packages: [\"git curl\"]", "apt_packages[0] \"git curl\" is not a package name"),
+        ("apt_packages: [\"git; rm -rf /\"]", "apt_packages[0]"),
+        ("apt_packages: [git, \"--allow-unauthenticated\"]", "apt_packages[1]"),
+        ("commands: [\"echo hi\", \"  \"]", "commands[1] is empty"),
+    ])
+    func badAptPackagesAndCommandsAreOneLine(line: String, message: String) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let loaded = try BuilderTestSupport.loadSpec("name: x\nbase_image: python:3.11\n\(line)\n", in: directory)
+        let error = #expect(throws: BuildError.self) {
+            try BuildPlan(loaded, options: try BuilderTestSupport.options(in: directory))
+        }
+        #expect(error?.kind == .invalidSpec)
+        #expect(error?.message.hasPrefix(message) == true, "\(error!)")
         #expect(error?.message.contains("\n") == false)
     }
 

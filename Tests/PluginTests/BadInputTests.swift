@@ -29,8 +29,8 @@ import Testing
             name: "registry unreachable", yaml: "", registry: "127.0.0.1:1/wf", environment: [:],
             reason: "connection refused — check that 127.0.0.1:1 is reachable"),
         Case(
-            name: "unsupported field", yaml: "apt_packages: [git]", registry: nil, environment: [:],
-            reason: "failed: apt_packages is not supported yet by imagespec build — remove it from the spec"),
+            name: "unsupported field", yaml: "conda_packages: [numpy]", registry: nil, environment: [:],
+            reason: "failed: conda_packages is not supported yet by imagespec build — remove it from the spec"),
         Case(
             name: "build failure", yaml: "packages: [imagespec-no-such-dist]\npip_extra_args: --no-index",
             registry: nil, environment: [:],

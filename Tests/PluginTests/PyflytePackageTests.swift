@@ -98,6 +98,11 @@ import Testing
         let config = try await copyImage.runTask(
             try #require(allTasks["read_config"]), inputs: [:], fastPackage: fastPackage, project: project)
         #expect(config == ["o0": "config from the copy entry"])
+        // apt_packages and commands ran in that image: git from Debian, the commands' files and modes.
+        let built = try await copyImage.run(["/bin/sh", "-c", "cat /opt/wf/git-version && stat -c %a /root/data/config.txt"])
+        try built.check()
+        #expect(built.stdout.hasPrefix("git version 2.39"), "\(built.stdout)")
+        #expect(built.stdout.hasSuffix("600\n"), "\(built.stdout)")
 
         // In the pod, the task's own spec recognises the image (is_container() compares _F_IMG_ID with spec.id).
         let check = try await copyImage.run(

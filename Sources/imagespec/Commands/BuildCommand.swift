@@ -86,6 +86,14 @@ struct BuildCommand: AsyncParsableCommand {
             "Layer cache directory (default: $XDG_CACHE_HOME/imagespec or ~/.cache/imagespec).", valueName: "dir"))
     var cacheDirectory: String?
 
+    /// The time limit of one step run in the image.
+    @Option(
+        name: .customLong("step-timeout"),
+        help: ArgumentHelp(
+            "Stop a step run in the image (apt_packages, commands) after this many seconds (default: no limit).",
+            valueName: "seconds"))
+    var stepTimeout: Double?
+
     @OptionGroup var specOptions: NameSpecOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var outputOptions: OutputOptions
@@ -113,6 +121,12 @@ struct BuildCommand: AsyncParsableCommand {
                 compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
                 environment: environment, localPythonVersion: localPython,
                 progress: verbose ? BuildProgressPrinter().progress : nil)
+            if let stepTimeout {
+                guard stepTimeout > 0, stepTimeout.isFinite else {
+                    throw CLIFailure("--step-timeout \(stepTimeout): give a positive number of seconds")
+                }
+                options.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
+            }
             let force =
                 self.force || FlytekitSettings.forcePush(environment: environment)
                 || document?.document.forcePush == true

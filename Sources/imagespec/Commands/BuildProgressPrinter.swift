@@ -31,6 +31,8 @@ final class BuildProgressPrinter: Sendable {
                 detailed
                 ? "  \(platform) layer \(Self.short(digest)) \(Self.bytes(size))\(cached ? " (cached)" : "") "
                     + contents : nil
+        case .output(let platform, let step, let text):
+            line = detailed ? "  \(platform) \(step.rawValue) │ \(text)" : nil
         case .blob(let platform, let digest, let size, let outcome):
             line = detailed ? "  \(platform) \(Self.short(digest)) \(Self.bytes(size)) \(outcome.rawValue)" : nil
         }

@@ -1,5 +1,5 @@
 """Three tasks, three images: the default image (from default-image.yaml via --image), one with requirements, one
-with copy."""
+with copy, apt_packages and commands."""
 
 import pathlib
 
@@ -22,6 +22,8 @@ copy_image = ImageSpec(
     base_image=BASE_IMAGE,
     copy=["data"],
     env={"WF_IMAGE": "copy"},
+    apt_packages=["git"],
+    commands=["mkdir -p /opt/wf", "git --version > /opt/wf/git-version", "chmod 0600 /root/data/config.txt"],
 )
 
 
