@@ -188,7 +188,9 @@ struct RunStepsTests {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let options = try BuilderTestSupport.options(in: scratch)
             let plan = try setup.plan(
-                setup.spec(commands: ["mkdir -p /data && echo hi > /data/x && chmod 600 /data/x", "rm -rf /usr/share/doc"]),
+                setup.spec(commands: [
+                    "mkdir -p /data && echo hi > /data/x && chmod 600 /data/x", "rm -rf /usr/share/doc",
+                ]),
                 options: options)
             let images = try await ImageBuilder(client: BuilderTestSupport.client(), options: options).build(plan)
             digests.append(try #require(images.first).layers.map(\.blob.digest.description))
@@ -223,7 +225,8 @@ struct RunStepsTests {
         let setup = try await Setup.make()
         defer { setup.stop() }
         let options = try BuilderTestSupport.options(in: setup.directory)
-        let plan = try setup.plan(setup.spec(name: "noapt", apt: ["git", "no-such-package-imagespec"]), options: options)
+        let plan = try setup.plan(
+            setup.spec(name: "noapt", apt: ["git", "no-such-package-imagespec"]), options: options)
         let error = await #expect(throws: BuildError.self) {
             try await ImageBuilder(client: BuilderTestSupport.client(), options: options)
                 .run(plan, destination: .registry(try #require(plan.target)))
@@ -252,6 +255,39 @@ struct RunStepsTests {
         #expect(error?.kind == .runFailed)
         #expect(error?.message.contains("commands") == true)
         try Self.expectNothingLeft(below: setup.directory, marker: marker)
+    }
+
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-aarch64-static"),
+            "needs qemu-user-static (scripts/setup.sh installs it)"))
+    func commandsRunForLinuxARM64UnderEmulation() async throws {
+        let setup = try await Setup.make()
+        defer { setup.stop() }
+        let base = try await PythonBaseFixture.pushMultiArch(to: setup.registry)
+        let options = try BuilderTestSupport.options(in: setup.directory)
+        let plan = try BuildPlan(
+            try BuilderTestSupport.loadSpec(
+                """
+                name: arm
+                base_image: \(base)
+                platform: linux/arm64
+                packages: [hello_pkg]
+                pip_extra_args: --no-index --find-links \(setup.directory)/wheels
+                commands: ["uname -m > /arch", "python3 -c 'import hello_pkg; print(hello_pkg.VALUE)' > /value"]
+                """, in: setup.directory), options: options)
+        let report = try await ImageBuilder(client: BuilderTestSupport.client(), options: options)
+            .run(plan, destination: .ociLayout(path: setup.directory + "/out", tag: "arm"))
+        let platform = try #require(report.platforms.first)
+        #expect(platform.platform == "linux/arm64")
+        let layer = try #require(platform.layers.last)
+        #expect(layer.kind == "commands")
+        let blob = setup.directory + "/out/blobs/" + layer.digest.replacingOccurrences(of: ":", with: "/")
+        let arch = try ExternalTool.run("tar", ["-xzOf", blob, "arch"]).check().stdout
+        let value = try ExternalTool.run("tar", ["-xzOf", blob, "value"]).check().stdout
+        #expect(arch == "aarch64\n")
+        #expect(value == "42\n")
+        try Self.expectNothingLeft(below: setup.directory)
     }
 
     @Test func baseWithoutAptOrShellIsOneLineBeforeRunning() async throws {

@@ -99,7 +99,9 @@ import Testing
             try #require(allTasks["read_config"]), inputs: [:], fastPackage: fastPackage, project: project)
         #expect(config == ["o0": "config from the copy entry"])
         // apt_packages and commands ran in that image: git from Debian, the commands' files and modes.
-        let built = try await copyImage.run(["/bin/sh", "-c", "cat /opt/wf/git-version && stat -c %a /root/data/config.txt"])
+        let built = try await copyImage.run([
+            "/bin/sh", "-c", "cat /opt/wf/git-version && stat -c %a /root/data/config.txt",
+        ])
         try built.check()
         #expect(built.stdout.hasPrefix("git version 2.39"), "\(built.stdout)")
         #expect(built.stdout.hasSuffix("600\n"), "\(built.stdout)")

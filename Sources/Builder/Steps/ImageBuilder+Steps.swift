@@ -72,7 +72,8 @@ extension ImageBuilder {
         }
         let pure: (packages: StepResult, files: StepResult?)
         do {
-            pure = try await buildPureSteps(plan, platform: platform, base: base, installer: installer,
+            pure = try await buildPureSteps(
+                plan, platform: platform, base: base, installer: installer,
                 scratch: scratch, queue: queue)
         } catch {
             aptTask?.cancel()
@@ -254,7 +255,8 @@ extension ImageBuilder {
         } catch {
             throw BuildError(.io, "\(what): cannot create \(scratch): \(error.localizedDescription)")
         }
-        let lock = try step.kind == .apt ? HostLock(path: options.cacheRoot + "/apt/\(platform.architecture).lock") : nil
+        let lock =
+            try step.kind == .apt ? HostLock(path: options.cacheRoot + "/apt/\(platform.architecture).lock") : nil
         defer { lock?.release() }
         options.report(.step("\(platform): running \(what): \(step.shellCommand)"))
         let request = RunRequest(
@@ -297,7 +299,9 @@ extension ImageBuilder {
 
     /// The one-line error for a failed run: which command, its exit status and the last lines of its output.
     static func failure(_ error: RunError, step: RunStep, commandIndex: Int) -> BuildError {
-        let tail = error.outputTail.filter { RunStep.marker($0) == nil && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let tail = error.outputTail.filter {
+            RunStep.marker($0) == nil && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
         switch error.kind {
         case .commandFailed(let status):
             if step.kind == .apt {

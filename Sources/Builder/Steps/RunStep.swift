@@ -52,7 +52,9 @@ struct RunStep: Sendable {
         environment.append("DEBIAN_FRONTEND=noninteractive")
         return RunStep(
             kind: .apt,
-            commands: ["apt-get update", "apt-get install -y --no-install-recommends \(packages.joined(separator: " "))"],
+            commands: [
+                "apt-get update", "apt-get install -y --no-install-recommends \(packages.joined(separator: " "))",
+            ],
             environment: environment,
             binds: [RunBind(source: archives, target: "/var/cache/apt/archives", readOnly: false)],
             tmpfsMounts: ["/var/lib/apt/lists"], excludedPaths: noise)
