@@ -292,6 +292,71 @@ struct RunStepsTests {
         try Self.expectNothingLeft(below: setup.directory)
     }
 
+    @Test func interruptStopsARunningCommandAndEveryProcessOfIt() async throws {
+        let setup = try await Setup.make()
+        defer { setup.stop() }
+        let binary = try TestEnvironment.requireImagespecBinary()
+        let marker = "sleep 4343"
+        try setup.spec(name: "interrupted", commands: ["(\(marker) &) && \(marker)"]).write(
+            toFile: setup.directory + "/spec.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "build", setup.directory + "/spec.yaml", "--quiet", "--cache-dir", setup.directory + "/layer-cache",
+        ]
+        process.environment = BuilderTestSupport.uvEnvironment(cache: setup.directory + "/uv-cache")
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the command runs, then Ctrl-C (SIGINT to imagespec alone, as a terminal would send it).
+        let deadline = ContinuousClock.now + .seconds(120)
+        func running() throws -> Bool {
+            try ExternalTool.run("ps", ["-eo", "args"]).check().stdout.split(separator: "\n")
+                .contains { $0.hasPrefix(marker) }
+        }
+        while try !running() {
+            #expect(process.isRunning, "imagespec ended before the command ran")
+            guard process.isRunning, ContinuousClock.now < deadline else { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(process.processIdentifier, SIGINT)
+        let stopped = ContinuousClock.now
+        while process.isRunning && ContinuousClock.now < stopped + .seconds(30) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        try Self.expectNothingLeft(below: setup.directory, marker: marker)
+        let manifests = setup.registry.storagePath + "/docker/registry/v2/repositories/acme/interrupted/_manifests"
+        #expect(!FileManager.default.fileExists(atPath: manifests))
+    }
+
+    @Test func withoutPrivilegesItIsOneLineBeforeAnyWork() async throws {
+        let binary = try TestEnvironment.requireImagespecBinary()
+        let directory = try makeTemporaryDirectory(prefix: "imagespec-unprivileged")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
+        try "name: x\nbase_image: 127.0.0.1:1/never/pulled:1\ncommands: [\"echo hi\"]\n".write(
+            toFile: directory + "/spec.yaml", atomically: true, encoding: .utf8)
+        let result = try await ExternalTool.runAsync(
+            "setpriv",
+            [
+                "--reuid=nobody", "--regid=nogroup", "--clear-groups", binary, "build", directory + "/spec.yaml",
+                "--quiet", "--output", "oci:\(directory)/out", "--cache-dir", directory + "/cache",
+            ], environment: ["HOME": directory])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: commands run in the image, but "), "\(result.stderr)")
+        #expect(result.stderr.contains("root"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/out"))
+    }
+
     @Test func baseWithoutAptOrShellIsOneLineBeforeRunning() async throws {
         let setup = try await Setup.make()
         defer { setup.stop() }

@@ -99,7 +99,7 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        try await CommandRunner.run {
+        try await CommandRunner.runStoppingOnSignals {
             let document = try FlytekitJSONInput.load(flytekitJSON, spec: spec)
             let specPath = spec ?? ""
             let loaded =
