@@ -181,7 +181,7 @@ struct RunStepsTests {
         #expect(mode as? Int == 0o600)
     }
 
-    @Test func deterministicCommandsGiveTheSameLayerInTwoCleanBuilds() async throws {
+    @Test func aptAndDeterministicCommandsGiveTheSameLayersInTwoCleanBuilds() async throws {
         let setup = try await Setup.make()
         defer { setup.stop() }
         var digests: [[String]] = []
@@ -190,9 +190,9 @@ struct RunStepsTests {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let options = try BuilderTestSupport.options(in: scratch)
             let plan = try setup.plan(
-                setup.spec(commands: [
-                    "mkdir -p /data && echo hi > /data/x && chmod 600 /data/x", "rm -rf /usr/share/doc",
-                ]),
+                setup.spec(
+                    apt: ["libgomp1"],
+                    commands: ["mkdir -p /data && echo hi > /data/x && chmod 600 /data/x", "rm -rf /usr/share/doc"]),
                 options: options)
             let images = try await ImageBuilder(client: BuilderTestSupport.client(), options: options).build(plan)
             digests.append(try #require(images.first).layers.map(\.blob.digest.description))
