@@ -31,17 +31,19 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
+        // Small shared helpers that are not model: bounded task groups, text helpers, EINTR-safe read/write.
+        .target(name: "Support", swiftSettings: swiftSettings),
         // Pure model: references, digests, manifests, configs. No I/O.
         .target(
             name: "OCI",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Distribution client: auth chain, blobs, manifests, retries.
         .target(
             name: "Registry",
             dependencies: [
-                "OCI",
+                "OCI", "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "Spec",
             dependencies: [
-                "OCI",
+                "OCI", "Support",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "Layers",
             dependencies: [
-                "OCI", "CZlib", "CZstd",
+                "OCI", "Support", "CZlib", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +90,7 @@ let package = Package(
         .target(
             name: "Builder",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers",
+                "OCI", "Registry", "Spec", "Layers", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "imagespec",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Builder", "GoogleCloud",
+                "OCI", "Registry", "Spec", "Layers", "Builder", "GoogleCloud", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

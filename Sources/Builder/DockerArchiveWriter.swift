@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import OCI
 import Registry
+import Support
 
 /// Writes one built image as a tarball `docker load` and `podman load` accept: `manifest.json` (config, repo tag,
 /// layers) with the config and the compressed layers under `blobs/sha256/`, as current `docker save` lays them out.
@@ -67,14 +68,8 @@ struct DockerArchiveWriter: Sendable {
             }
             defer { close(descriptor) }
             let writer = try TarWriter(mtime: 0) { (chunk) throws(LayerError) in
-                var offset = 0
-                while offset < chunk.count {
-                    let written = Foundation.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw LayerError(.io, "writing \(archive): \(String(cString: strerror(errno)))")
-                    }
-                    offset += written
+                if let code = POSIXIO.writeAll(descriptor, UnsafeRawBufferPointer(chunk)) {
+                    throw LayerError(.io, "writing \(archive): \(String(cString: strerror(code)))")
                 }
             }
             for entry in source.entries {

@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import Support
+
 /// A temporary file in a blobs directory that becomes `<directory>/sha256/<hex>` once its digest is known.
 ///
 /// The rename is atomic, so readers never see a partial blob under its final name. A blob that is never committed is
@@ -36,14 +38,8 @@ final class BlobFile {
 
     /// Writes all of `bytes`, retrying short writes.
     func write(_ bytes: UnsafeRawBufferPointer) throws(LayerError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LayerError.io("cannot write", temporaryPath, errno: errno)
-            }
-            offset += count
+        if let code = POSIXIO.writeAll(descriptor, bytes) {
+            throw LayerError.io("cannot write", temporaryPath, errno: code)
         }
     }
 

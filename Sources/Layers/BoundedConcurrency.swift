@@ -1,4 +1,5 @@
 import OCI
+import Support
 
 /// A task group that runs at most `limit` child tasks at a time.
 enum BoundedConcurrency {

@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import Support
 
 extension ImageCopier {
     /// How deep nested indexes are followed (an index of indexes of images is depth 2).

@@ -1,7 +1,7 @@
 /// Runs async work over a list with a cap on how many run at once: the one bounded-concurrency helper the
 /// modules share (registry copies, layer builds, image builds).
 ///
-/// Not I/O itself; it lives in the lowest module so every other module can use it.
+/// Not model and not I/O: it lives in `Support`, the package's one module of small shared helpers.
 package enum BoundedTaskGroup {
     /// Applies `transform` to every element with at most `limit` calls running at once (at least one); results keep
     /// the input order. The first error cancels the remaining work and is rethrown unchanged.
