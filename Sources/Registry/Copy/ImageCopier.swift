@@ -48,19 +48,37 @@ public struct ImageCopier: Sendable {
     ///   - platforms: ``PlatformSelection/all`` copies an index with every child; ``PlatformSelection/platform(_:)``
     ///     copies only that platform's image, which becomes the destination's manifest.
     /// - Returns: per manifest and per blob what was done.
-    /// - Throws: ``RegistryError``; nothing is tagged at the destination when it is thrown.
+    /// - Throws: ``RegistryError`` whose ``RegistryError/side`` says whether reading the source or writing the
+    ///   destination failed; nothing is tagged at the destination when it is thrown.
     public func copy(
         from source: Reference, to destination: Reference, platforms: PlatformSelection = .all
     ) async throws(RegistryError) -> CopyReport {
-        let plan = try await makePlan(source: source, selection: platforms)
+        let plan: CopyPlan
+        do throws(RegistryError) {
+            plan = try await makePlan(source: source, selection: platforms)
+        } catch {
+            throw error.on(.source)
+        }
         if let wanted = destination.digest, wanted != plan.top.raw.digest {
             throw RegistryError(
                 kind: .digestMismatch,
                 message: "\(destination) names digest \(wanted), but \(source) (\(platforms)) is "
                     + "\(plan.top.raw.digest) — drop the digest from the destination or copy what it names",
-                isTemporary: false)
+                isTemporary: false
+            ).on(.destination)
         }
         let blobs = try await copyBlobs(plan.blobs, from: source, to: destination)
+        do throws(RegistryError) {
+            return try await pushManifests(of: plan, from: source, to: destination, blobs: blobs)
+        } catch {
+            throw error.on(.destination)
+        }
+    }
+
+    /// The child manifests by digest, then the top manifest under the destination tag (last).
+    private func pushManifests(
+        of plan: CopyPlan, from source: Reference, to destination: Reference, blobs: [BlobCopyResult]
+    ) async throws(RegistryError) -> CopyReport {
         var manifests: [ManifestCopyResult] = []
         for child in plan.children {
             try await client.putManifest(child.raw, to: destination.pinned(to: child.raw.digest))
