@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Builder", targets: ["Builder"]),
+        .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
     ],
     // Pinned to the versions this machine (and CI) resolves: Package.resolved cannot be committed here, so each range
     // admits patch releases only. Bump deliberately, together with README "Dependencies".
@@ -137,6 +140,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleCloudTests", dependencies: ["GoogleCloud", "Registry", "OCI", "TestSupport"],
+            swiftSettings: swiftSettings),
+        // A library user's view: Builder and GoogleCloud without the CLI, against a real registry.
+        .testTarget(
+            name: "LibraryUseTests", dependencies: ["Builder", "GoogleCloud", "Registry", "Spec", "OCI", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
         // The flytekit/union plugin (python/) driven through real pyflyte/union from the venv.

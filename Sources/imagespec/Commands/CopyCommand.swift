@@ -57,7 +57,7 @@ struct CopyCommand: AsyncParsableCommand {
             // Malformed Artifact Registry paths are refused before any request, with the right shape.
             _ = try ArtifactRegistryPath(source)
             let garDestination = try ArtifactRegistryPath(destination) != nil
-            let setup = try RegistrySetup(options: registry)
+            let setup = try registry.makeSetup()
             let client = setup.makeClient()
             if garDestination {
                 // Before any blob moves: the repository exists and accepts our push (else one line with the fix).
@@ -68,11 +68,8 @@ struct CopyCommand: AsyncParsableCommand {
             do {
                 report = try await copier.copy(from: source, to: destination, platforms: selection)
             } catch let error as RegistryError {
-                let side = CopyFailureSide(
-                    error, source: source, destination: destination, configuration: setup.configuration)
-                throw await setup.explained(
-                    error, reference: side == .destination ? destination : source,
-                    access: side == .destination ? .push : .pull, client: client)
+                throw await setup.explainedCopyFailure(
+                    error, source: source, destination: destination, client: client)
             }
             if output.json {
                 try Console.printJSON(CopyOutput(report))
