@@ -178,7 +178,7 @@ enum FileSystem {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { POSIXIO.read(fd, into: $0.baseAddress!, count: $0.count) }
+            let count = chunk.withUnsafeMutableBytes { POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count) }
             if count < 0 {
                 throw LayerError.io("cannot read", path, errno: Int32(-count))
             }

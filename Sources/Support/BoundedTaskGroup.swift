@@ -27,4 +27,19 @@ package enum BoundedTaskGroup {
             return results.map { $0! }
         }
     }
+
+    /// ``map(_:limit:_:)`` for a transform with a typed error: its errors are rethrown as they are, anything else
+    /// (cancellation of the group) becomes `otherError(error)`.
+    package static func map<Element: Sendable, Output: Sendable, Failure: Error>(
+        _ elements: [Element], limit: Int, otherError: (any Error) -> Failure,
+        _ transform: @escaping @Sendable (Element) async throws(Failure) -> Output
+    ) async throws(Failure) -> [Output] {
+        do {
+            return try await map(elements, limit: limit) { element in try await transform(element) }
+        } catch let error as Failure {
+            throw error
+        } catch {
+            throw otherError(error)
+        }
+    }
 }

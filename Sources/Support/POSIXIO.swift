@@ -12,9 +12,9 @@ package enum POSIXIO {
     /// `read(2)` into `buffer` (at most `count` bytes), retried on `EINTR`.
     ///
     /// - Returns: the bytes read (0 at end of file), or `-errno` when the read failed.
-    package static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Int {
+    package static func readRetrying(_ descriptor: Int32, into buffer: UnsafeMutableRawPointer, count: Int) -> Int {
         while true {
-            let result = systemRead(descriptor, buffer, count)
+            let result = read(descriptor, buffer, count)
             if result >= 0 { return result }
             if errno == EINTR { continue }
             return -Int(errno)
@@ -28,7 +28,7 @@ package enum POSIXIO {
         guard var pointer = bytes.baseAddress else { return nil }
         var remaining = bytes.count
         while remaining > 0 {
-            let written = systemWrite(descriptor, pointer, remaining)
+            let written = write(descriptor, pointer, remaining)
             if written < 0 {
                 if errno == EINTR { continue }
                 return errno
@@ -37,25 +37,5 @@ package enum POSIXIO {
             remaining -= written
         }
         return nil
-    }
-
-    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        #if canImport(Darwin)
-            Darwin.read(descriptor, buffer, count)
-        #elseif canImport(Musl)
-            Musl.read(descriptor, buffer, count)
-        #else
-            Glibc.read(descriptor, buffer, count)
-        #endif
-    }
-
-    private static func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Darwin)
-            Darwin.write(descriptor, buffer, count)
-        #elseif canImport(Musl)
-            Musl.write(descriptor, buffer, count)
-        #else
-            Glibc.write(descriptor, buffer, count)
-        #endif
     }
 }

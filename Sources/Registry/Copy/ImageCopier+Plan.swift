@@ -96,12 +96,6 @@ extension ImageCopier {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(RegistryError) -> Result
     ) async throws(RegistryError) -> [Result] {
-        do {
-            return try await BoundedTaskGroup.map(elements, limit: limit) { element in try await transform(element) }
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError.cancelled()
-        }
+        try await BoundedTaskGroup.map(elements, limit: limit, otherError: { _ in RegistryError.cancelled() }, transform)
     }
 }
