@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Spec", targets: ["Spec"]),
         .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Destinations", targets: ["Destinations"]),
         .library(name: "Builder", targets: ["Builder"]),
         .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
     ],
@@ -89,11 +90,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Where images are written besides a registry: OCI layouts and docker archives (Registry.ImageSink).
+        .target(
+            name: "Destinations",
+            dependencies: ["OCI", "Registry", "Layers", "Support"],
+            swiftSettings: swiftSettings
+        ),
         // Plan → layers → image → destination (registry, OCI layout, docker-archive).
         .target(
             name: "Builder",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Support",
+                "OCI", "Registry", "Spec", "Layers", "Destinations", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "imagespec",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Builder", "GoogleCloud", "Support",
+                "OCI", "Registry", "Spec", "Layers", "Destinations", "Builder", "GoogleCloud", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,7 +11,7 @@ extension ImageCopier {
     /// Copies `blobs` (distinct digests) at most ``concurrency`` at a time, through a private scratch directory that
     /// is removed afterwards.
     func copyBlobs(
-        _ blobs: [Descriptor], from source: Reference, to destination: Reference
+        _ blobs: [Descriptor], from source: Reference, to sink: some ImageSink
     ) async throws(RegistryError) -> [BlobCopyResult] {
         guard !blobs.isEmpty else { return [] }
         let scratch = try makeScratchDirectory()
@@ -19,22 +19,23 @@ extension ImageCopier {
         let copier = self
         return try await Self.boundedMap(blobs, limit: concurrency) {
             (blob) async throws(RegistryError) -> BlobCopyResult in
-            try await copier.copyBlob(blob, from: source, to: destination, scratch: scratch)
+            try await copier.copyBlob(blob, from: source, to: sink, scratch: scratch)
         }
     }
 
-    /// One blob, with ``RegistryClient/ensureBlob(_:in:from:)``: skipped when present, mounted when possible,
+    /// One blob, with the sink's ``ImageSink/ensureBlob(_:from:)`` (for a registry
+    /// ``RegistryClient/ensureBlob(_:in:from:)``): skipped when present, mounted when possible,
     /// else downloaded (verified) into `scratch` and uploaded. Errors are marked with the side they came from.
     func copyBlob(
-        _ blob: Descriptor, from source: Reference, to destination: Reference, scratch: String
+        _ blob: Descriptor, from source: Reference, to sink: some ImageSink, scratch: String
     ) async throws(RegistryError) -> BlobCopyResult {
         let path = scratch + "/" + blob.digest.algorithm + "-" + blob.digest.encoded
         defer { unlink(path) }
         let client = self.client
         let placement: BlobPlacement
         do throws(RegistryError) {
-            placement = try await client.ensureBlob(
-                blob, in: destination,
+            placement = try await sink.ensureBlob(
+                blob,
                 from: .repository(source) { () async throws(RegistryError) -> String in
                     do throws(RegistryError) {
                         try await client.downloadBlob(blob.digest, from: source, to: path, size: blob.size)
