@@ -150,7 +150,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // A library user's view: Builder and GoogleCloud without the CLI, against a real registry.
         .testTarget(
-            name: "LibraryUseTests", dependencies: ["Builder", "GoogleCloud", "Registry", "Spec", "OCI", "TestSupport"],
+            name: "LibraryUseTests",
+            dependencies: ["Builder", "GoogleCloud", "Registry", "Spec", "OCI", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
         // The flytekit/union plugin (python/) driven through real pyflyte/union from the venv.

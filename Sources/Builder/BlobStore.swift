@@ -33,7 +33,8 @@ struct BlobStore: Sendable {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
-            throw RegistryError.io(path: directory, operation: "create the directory", reason: error.localizedDescription)
+            throw RegistryError.io(
+                path: directory, operation: "create the directory", reason: error.localizedDescription)
         }
         try await client.downloadBlob(descriptor.digest, from: repository, to: path, size: descriptor.size)
         return path

@@ -50,16 +50,19 @@ public struct DockerArchiveSink: ImageSink {
         try? FileManager.default.removeItem(atPath: scratch)
     }
 
+    /// See ``Registry/ImageSink/ensureBlob(_:from:)``.
     public func ensureBlob(_ descriptor: Descriptor, from source: BlobSource) async throws(RegistryError)
         -> BlobPlacement
     {
         try await blobs.ensure(descriptor, from: source)
     }
 
+    /// See ``Registry/ImageSink/putChild(_:descriptor:)``.
     public func putChild(_ bytes: Data, descriptor: Descriptor) async throws(RegistryError) -> String {
         throw Self.onlyOneImage(descriptor)
     }
 
+    /// See ``Registry/ImageSink/putTop(_:descriptor:)``.
     public func putTop(_ bytes: Data, descriptor: Descriptor) async throws(RegistryError) -> String {
         guard case .image(let manifest)? = try? Manifest.decode(bytes, contentType: descriptor.mediaType) else {
             throw Self.onlyOneImage(descriptor)
@@ -104,6 +107,7 @@ public struct DockerArchiveSink: ImageSink {
         return name ?? descriptor.digest.description
     }
 
+    /// See ``Registry/ImageSink/pinned(to:)``.
     public func pinned(to digest: Digest) -> String { description }
 
     static func onlyOneImage(_ descriptor: Descriptor) -> RegistryError {

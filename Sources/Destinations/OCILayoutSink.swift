@@ -50,17 +50,20 @@ public struct OCILayoutSink: ImageSink {
         return "oci:\(path):\(tag)"
     }
 
+    /// See ``Registry/ImageSink/ensureBlob(_:from:)``.
     public func ensureBlob(_ descriptor: Descriptor, from source: BlobSource) async throws(RegistryError)
         -> BlobPlacement
     {
         try await blobs.ensure(descriptor, from: source)
     }
 
+    /// See ``Registry/ImageSink/putChild(_:descriptor:)``.
     public func putChild(_ bytes: Data, descriptor: Descriptor) async throws(RegistryError) -> String {
         try blobs.write(bytes, digest: descriptor.digest)
         return descriptor.digest.description
     }
 
+    /// See ``Registry/ImageSink/putTop(_:descriptor:)``.
     public func putTop(_ bytes: Data, descriptor: Descriptor) async throws(RegistryError) -> String {
         try blobs.write(bytes, digest: descriptor.digest)
         var top = Descriptor(
@@ -90,5 +93,6 @@ public struct OCILayoutSink: ImageSink {
         return tag ?? descriptor.digest.description
     }
 
+    /// See ``Registry/ImageSink/pinned(to:)``.
     public func pinned(to digest: Digest) -> String { description }
 }

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-import Support
 
 /// A temporary file in a blobs directory that becomes `<directory>/sha256/<hex>` once its digest is known.
 ///

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-import Support
 
 /// The text `strerror` gives for `code`, e.g. "No such file or directory".
 func systemErrorText(_ code: Int32) -> String {
@@ -178,7 +178,9 @@ enum FileSystem {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count) }
+            let count = chunk.withUnsafeMutableBytes {
+                POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count)
+            }
             if count < 0 {
                 throw LayerError.io("cannot read", path, errno: Int32(-count))
             }

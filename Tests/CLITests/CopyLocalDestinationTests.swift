@@ -49,7 +49,8 @@ struct CopyLocalDestinationTests {
         let base = try await BaseImageFixture.push(to: registry, repository: "local/archive", tag: "1")
         let archive = sandbox.root + "/image.tar"
 
-        let result = try await CLI.run(["copy", base.reference, "docker-archive:\(archive):local/archive:1"], in: sandbox)
+        let result = try await CLI.run(
+            ["copy", base.reference, "docker-archive:\(archive):local/archive:1"], in: sandbox)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: archive))
         #expect(!FileManager.default.fileExists(atPath: archive + ".imagespec-tmp"))

@@ -199,7 +199,8 @@ public final class InMemoryRegistry: Sendable {
 
     private func store(_ data: Data, repository: String, digest text: String) -> FakeResponse {
         guard let digest = try? Digest(text), digest.recompute(data) == digest else {
-            return .registryError(400, code: "DIGEST_INVALID", message: "provided digest did not match uploaded content")
+            return .registryError(
+                400, code: "DIGEST_INVALID", message: "provided digest did not match uploaded content")
         }
         seedBlob(data, in: repository)
         return created(repository: repository, digest: digest)

@@ -24,7 +24,8 @@ public struct CopyReport: Sendable, Hashable {
 
     /// Creates a report.
     public init(
-        source: Reference, destination: String, pinnedDestination: String, sourceDigest: Digest, digest: Digest, mediaType: String,
+        source: Reference, destination: String, pinnedDestination: String, sourceDigest: Digest, digest: Digest,
+        mediaType: String,
         manifests: [ManifestCopyResult], blobs: [BlobCopyResult]
     ) {
         self.source = source

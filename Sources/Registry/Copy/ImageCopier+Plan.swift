@@ -96,6 +96,7 @@ extension ImageCopier {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(RegistryError) -> Result
     ) async throws(RegistryError) -> [Result] {
-        try await BoundedTaskGroup.map(elements, limit: limit, otherError: { _ in RegistryError.cancelled() }, transform)
+        try await BoundedTaskGroup.map(
+            elements, limit: limit, otherError: { _ in RegistryError.cancelled() }, transform)
     }
 }

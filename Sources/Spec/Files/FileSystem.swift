@@ -108,7 +108,9 @@ enum FileSystem {
         guard fd >= 0 else { throw unreadable(shownPath(), errno) }
         defer { close(fd) }
         while true {
-            let count = buffer.withUnsafeMutableBytes { POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count) }
+            let count = buffer.withUnsafeMutableBytes {
+                POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count)
+            }
             if count < 0 {
                 throw unreadable(shownPath(), Int32(-count))
             }
