@@ -13,34 +13,42 @@ let package = Package(
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "Destinations", targets: ["Destinations"]),
+        .library(name: "Builder", targets: ["Builder"]),
+        .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
         .library(name: "Runner", targets: ["Runner"]),
     ],
+    // Pinned to the versions this machine (and CI) resolves: Package.resolved cannot be committed here, so each range
+    // admits patch releases only. Bump deliberately, together with README "Dependencies".
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", .upToNextMinor(from: "1.8.2")),
+        .package(url: "https://github.com/apple/swift-log", .upToNextMinor(from: "1.16.2")),
+        .package(url: "https://github.com/apple/swift-crypto", .upToNextMinor(from: "4.5.2")),
+        .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.3")),
+        .package(url: "https://github.com/jpsim/Yams", .upToNextMinor(from: "6.2.2")),
+        .package(url: "https://github.com/swift-server/async-http-client", .upToNextMinor(from: "1.37.0")),
+        .package(url: "https://github.com/LebJe/TOMLKit", .upToNextMinor(from: "0.6.0")),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", .upToNextMinor(from: "1.0.2")),
     ],
     targets: [
         // System libraries
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
+        // Small shared helpers that are not model: bounded task groups, text helpers, EINTR-safe read/write.
+        .target(name: "Support", swiftSettings: swiftSettings),
         // Pure model: references, digests, manifests, configs. No I/O.
         .target(
             name: "OCI",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Distribution client: auth chain, blobs, manifests, retries.
         .target(
             name: "Registry",
             dependencies: [
-                "OCI",
+                "OCI", "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,7 +64,7 @@ let package = Package(
         .target(
             name: "Spec",
             dependencies: [
-                "OCI",
+                "OCI", "Support",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -78,7 +86,7 @@ let package = Package(
         .target(
             name: "Layers",
             dependencies: [
-                "OCI", "CZlib", "CZstd",
+                "OCI", "Support", "CZlib", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -92,11 +100,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Where images are written besides a registry: OCI layouts and docker archives (Registry.ImageSink).
+        .target(
+            name: "Destinations",
+            dependencies: ["OCI", "Registry", "Layers", "Support"],
+            swiftSettings: swiftSettings
+        ),
         // Plan → layers → image → destination (registry, OCI layout, docker-archive).
         .target(
             name: "Builder",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Runner",
+                "OCI", "Registry", "Spec", "Layers", "Destinations", "Support", "Runner",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "imagespec",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Builder", "GoogleCloud",
+                "OCI", "Registry", "Spec", "Layers", "Destinations", "Builder", "GoogleCloud", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,6 +159,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleCloudTests", dependencies: ["GoogleCloud", "Registry", "OCI", "TestSupport"],
+            swiftSettings: swiftSettings),
+        // A library user's view: Builder and GoogleCloud without the CLI, against a real registry.
+        .testTarget(
+            name: "LibraryUseTests",
+            dependencies: ["Builder", "GoogleCloud", "Registry", "Spec", "OCI", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"], swiftSettings: swiftSettings),
         // The flytekit/union plugin (python/) driven through real pyflyte/union from the venv.

@@ -122,7 +122,7 @@ set -euo pipefail
 export TMPDIR=$PTMP
 P=(${P[*]})
 case \$1 in
-build) "\${P[@]}" build -q --tls-verify=false -v /etc/ssl/certs/ca-certificates.crt:/run/bench-egress-ca.crt:ro \\
+build) "\${P[@]}" build -q --tls-verify=false --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v /etc/ssl/certs/ca-certificates.crt:/run/bench-egress-ca.crt:ro \\
         --build-arg SSL_CERT_FILE=/run/bench-egress-ca.crt -t "$R/bench/pm:latest" "$W/ctx" >/dev/null
     "\${P[@]}" push -q --tls-verify=false "$R/bench/pm:latest" "docker://$R/bench/pm-\$2:1" ;;
 reset) "\${P[@]}" rm -af >/dev/null 2>&1 || true

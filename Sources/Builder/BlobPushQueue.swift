@@ -152,39 +152,37 @@ final class BlobPushQueue: Sendable {
         }
     }
 
+    /// Sends one blob with ``Registry/RegistryClient/ensureBlob(_:in:from:)``. A foreign base layer (never in a
+    /// registry) counts as ``BuildEvent/BlobOutcome/existing``.
     private func send(_ job: Job) async throws(BuildError) {
         let digest = job.source.digest
-        let outcome: BuildEvent.BlobOutcome
+        let placement: BlobPlacement
         do {
             switch job.source {
             case .base(let descriptor, let from):
-                if try await client.blobExists(digest, in: repository) {
-                    outcome = .existing
-                } else if try await client.mountBlob(digest, from: from, to: repository) {
-                    outcome = .mounted
-                } else {
-                    let path = try await store.fetch(descriptor, from: from, client: client)
-                    try await client.uploadBlob(from: path, digest: digest, size: descriptor.size, to: repository)
-                    outcome = .uploaded
-                }
+                let client = self.client
+                let store = self.store
+                placement = try await client.ensureBlob(
+                    descriptor, in: repository,
+                    from: .repository(from) { () async throws(RegistryError) -> String in
+                        try await store.download(descriptor, from: from, client: client)
+                    })
             case .built(let blob):
-                if try await client.blobExists(digest, in: repository) {
-                    outcome = .existing
-                } else {
-                    try await client.uploadBlob(from: blob.path, digest: digest, size: blob.size, to: repository)
-                    outcome = .uploaded
-                }
+                placement = try await client.ensureBlob(
+                    blob.descriptor, in: repository,
+                    from: .file(path: blob.path))
             case .config(let raw):
-                if try await client.blobExists(digest, in: repository) {
-                    outcome = .existing
-                } else {
-                    try await client.uploadBlob(raw.bytes, mediaType: raw.mediaType, to: repository)
-                    outcome = .uploaded
-                }
+                placement = try await client.ensureBlob(raw.descriptor, in: repository, from: .data(raw.bytes))
             }
         } catch {
             throw BuildError.wrap(error)
         }
+        let outcome: BuildEvent.BlobOutcome =
+            switch placement {
+            case .existed, .foreign: .existing
+            case .mounted: .mounted
+            case .uploaded: .uploaded
+            }
         let platforms = state.withLock { state -> [Platform] in
             let platforms = state.offeredBy[digest] ?? [job.platform]
             for (index, platform) in platforms.enumerated() {

@@ -11,6 +11,18 @@ struct BlobStore: Sendable {
     func fetch(_ descriptor: Descriptor, from repository: Reference, client: RegistryClient)
         async throws(BuildError) -> String
     {
+        do throws(RegistryError) {
+            return try await download(descriptor, from: repository, client: client)
+        } catch {
+            throw BuildError(
+                .registry, "downloading \(descriptor.digest) of \(repository): \(error.description)", cause: error)
+        }
+    }
+
+    /// ``fetch(_:from:client:)`` with the registry client's error.
+    func download(_ descriptor: Descriptor, from repository: Reference, client: RegistryClient)
+        async throws(RegistryError) -> String
+    {
         let path = "\(directory)/\(descriptor.digest.algorithm)/\(descriptor.digest.encoded)"
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             (attributes[.size] as? NSNumber)?.int64Value == descriptor.size
@@ -21,13 +33,10 @@ struct BlobStore: Sendable {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
-            throw BuildError(.io, "cannot create \(directory): \(error.localizedDescription)")
+            throw RegistryError.io(
+                path: directory, operation: "create the directory", reason: error.localizedDescription)
         }
-        do {
-            try await client.downloadBlob(descriptor.digest, from: repository, to: path, size: descriptor.size)
-        } catch {
-            throw BuildError(.registry, "downloading \(descriptor.digest) of \(repository): \(error.description)")
-        }
+        try await client.downloadBlob(descriptor.digest, from: repository, to: path, size: descriptor.size)
         return path
     }
 }

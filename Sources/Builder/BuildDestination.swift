@@ -10,30 +10,31 @@ public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
     /// Written as a tarball that `docker load` / `podman load` accept, naming the image `name`.
     case dockerArchive(path: String, name: String)
 
-    /// Parses `--output`: `oci:DIR`, `docker-archive:FILE` or `docker://REF`; `plan` supplies the tag and name.
+    /// Parses `oci:DIR`, `docker-archive:FILE` or `docker://REF`; `plan` supplies the tag and name. The message of
+    /// the ``BuildError`` starts with the text (or its transport) so a command line can put its option before it.
     public init(parsing text: String, plan: BuildPlan) throws(BuildError) {
         if text.hasPrefix("oci:") {
             let path = String(text.dropFirst(4))
             guard !path.isEmpty else {
-                throw BuildError(.destination, "--output oci: needs a directory, e.g. oci:./image")
+                throw BuildError(.destination, "oci: needs a directory, e.g. oci:./image")
             }
             self = .ociLayout(path: path, tag: plan.tag)
         } else if text.hasPrefix("docker-archive:") {
             let path = String(text.dropFirst("docker-archive:".count))
             guard !path.isEmpty else {
-                throw BuildError(.destination, "--output docker-archive: needs a file, e.g. docker-archive:image.tar")
+                throw BuildError(.destination, "docker-archive: needs a file, e.g. docker-archive:image.tar")
             }
             self = .dockerArchive(path: path, name: plan.imageName)
         } else if text.hasPrefix("docker://") {
             do {
                 self = .registry(try Reference(String(text.dropFirst("docker://".count))))
             } catch {
-                throw BuildError(.destination, "--output \(text): \(error)")
+                throw BuildError(.destination, "\(text): \(error)")
             }
         } else {
             throw BuildError(
                 .destination,
-                "--output \(text): unknown destination — use oci:DIR, docker-archive:FILE or docker://REF")
+                "\(text): unknown destination — use oci:DIR, docker-archive:FILE or docker://REF")
         }
     }
 

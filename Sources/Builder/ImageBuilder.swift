@@ -43,14 +43,16 @@ public struct ImageBuilder: Sendable {
                 // Refused (no permission, missing repository): the push-access check explains why — or fixes it,
                 // when it may create the repository — and then the check is asked once more.
                 guard error.isAuthenticationFailure || error.codes.contains("NAME_UNKNOWN") else {
-                    throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+                    throw BuildError(
+                        .registry, "checking whether \(reference) exists: \(error.description)", cause: error)
                 }
                 try await checkPushAccess(to: reference)
                 pushChecked = true
                 do {
                     existing = try await client.headManifest(reference)
                 } catch {
-                    throw BuildError(.registry, "checking whether \(reference) exists: \(error.description)")
+                    throw BuildError(
+                        .registry, "checking whether \(reference) exists: \(error.description)", cause: error)
                 }
             }
             if let existing {
@@ -87,7 +89,8 @@ public struct ImageBuilder: Sendable {
         } catch let error as BuildError {
             throw error
         } catch {
-            throw BuildError(.registry, "\(reference) does not accept a push: \(error)")
+            throw BuildError(
+                .registry, "\(reference) does not accept a push: \(error)", cause: error as? any Error & Sendable)
         }
     }
 

@@ -42,8 +42,8 @@ struct Publisher: Sendable {
             guard images.count == 1, let image = images.first else {
                 throw BuildError(
                     .destination,
-                    "docker-archive holds one platform, but the spec builds \(images.count) — use --output oci:DIR "
-                        + "or a single platform")
+                    "docker-archive holds one platform, but the spec builds \(images.count) — write an OCI layout "
+                        + "(oci:DIR) or build a single platform")
             }
             options.report(.step("writing the docker archive \(path) (\(name))"))
             try await DockerArchiveWriter(client: client, cache: cache).write(image, to: path, name: name)
@@ -90,7 +90,7 @@ struct Publisher: Sendable {
             do {
                 try await client.putManifest(raw.bytes, mediaType: raw.mediaType, to: target)
             } catch {
-                throw BuildError(.registry, "pushing the index to \(target): \(error.description)")
+                throw BuildError(.registry, "pushing the index to \(target): \(error.description)", cause: error)
             }
             digest = raw.digest
             indexBytes = raw.size
@@ -122,7 +122,7 @@ struct Publisher: Sendable {
             try await client.putManifest(manifest.bytes, mediaType: manifest.mediaType, to: destination)
             bytes += manifest.size
         } catch {
-            throw BuildError(.registry, "pushing \(destination): \(error.description)")
+            throw BuildError(.registry, "pushing \(destination): \(error.description)", cause: error)
         }
         return report(image, pushed: pushed, bytes: bytes)
     }

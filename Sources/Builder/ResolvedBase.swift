@@ -25,15 +25,12 @@ public struct ResolvedBase: Sendable {
     ) async throws(BuildError) -> ResolvedBase {
         let platformManifest: PlatformManifest
         let config: ImageConfig
-        do {
+        do throws(RegistryError) {
             platformManifest = try await client.resolve(reference, platform: platform)
-            let bytes = try await client.getBlob(
-                platformManifest.manifest.config.digest, from: platformManifest.reference)
-            config = try JSONDecoder().decode(ImageConfig.self, from: bytes)
-        } catch let error as RegistryError {
-            throw BuildError(.registry, "base image \(reference): \(error.description)")
+            config = try await client.imageConfig(
+                of: platformManifest.manifest, in: platformManifest.reference)
         } catch {
-            throw BuildError(.registry, "base image \(reference): unusable config: \(error)")
+            throw BuildError(.registry, "base image \(reference): \(error.description)", cause: error)
         }
         if !config.platform.matches(platform) && !platform.matches(config.platform) {
             throw BuildError(

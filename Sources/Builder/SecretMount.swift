@@ -92,11 +92,14 @@ public struct SecretMount: Sendable, Hashable {
     }
 
     /// `text` with every line and every word (6 characters or more) of the secret files replaced by `<redacted>`, so
-    /// an error quoting a file (a TOML parse error, say) never shows a secret.
+    /// an error quoting a file (a TOML parse error, say) never shows a secret. When a secret file cannot be read
+    /// again, nothing of `text` is shown (it might quote that secret): a line saying why replaces it.
     static func redact(_ text: String, secrets: [SecretMount]) -> String {
         var result = text
         for secret in secrets {
-            guard let content = try? String(contentsOfFile: secret.source, encoding: .utf8) else { continue }
+            guard let content = try? String(contentsOfFile: secret.source, encoding: .utf8) else {
+                return "<message withheld: the secret file \(secret.source) could not be read again to redact it>"
+            }
             let lines = content.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             let words = content.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "=" })
                 .map(String.init)

@@ -61,6 +61,12 @@ public struct StagingTree: Sendable {
             let version = String(stem[stem.index(after: dash)...])
             var files = Set(pathsByTop[Substring(info)] ?? [])
             let record = root + "/" + info + "/RECORD"
+            if FileManager.default.fileExists(atPath: record),
+                (try? String(contentsOfFile: record, encoding: .utf8)) == nil
+            {
+                throw BuildError(
+                    .staging, "\(info)/RECORD cannot be read as UTF-8 text — the installed \(name) is broken")
+            }
             if let text = try? String(contentsOfFile: record, encoding: .utf8) {
                 for line in text.split(whereSeparator: \.isNewline) {
                     guard let path = Self.recordPath(String(line)) else { continue }

@@ -20,12 +20,28 @@ extension GoogleCredentialProvider {
         if let token = try await tokens.accessToken(allowAnonymous: true) {
             return token.value
         }
+        var failure: (host: String, error: RegistryError)?
         for host in hosts {
-            guard case .basic(let username, let password)? = try? await inner.credential(for: host),
+            let credential: Credential?
+            do throws(RegistryError) {
+                credential = try await inner.credential(for: host)
+            } catch {
+                // A broken credential helper is not "no credentials": remember it for the message.
+                logger.debug("docker credential failed", metadata: ["host": "\(host)", "error": "\(error)"])
+                failure = failure ?? (host, error)
+                continue
+            }
+            guard case .basic(let username, let password)? = credential,
                 Self.isAccessTokenUsername(username), !password.isEmpty
             else { continue }
             logger.debug("using the docker credential's access token for the API", metadata: ["host": "\(host)"])
             return password
+        }
+        if let failure {
+            throw GoogleCloudError(
+                "no Google credentials for the Artifact Registry API: the docker credential for \(failure.host) "
+                    + "failed (\(failure.error.message)) — fix that credential helper, run `gcloud auth "
+                    + "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key")
         }
         throw GoogleCloudError(
             "no Google credentials for the Artifact Registry API — run `gcloud auth application-default login`, set "

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -36,14 +38,8 @@ final class BlobFile {
 
     /// Writes all of `bytes`, retrying short writes.
     func write(_ bytes: UnsafeRawBufferPointer) throws(LayerError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LayerError.io("cannot write", temporaryPath, errno: errno)
-            }
-            offset += count
+        if let code = POSIXIO.writeAll(descriptor, bytes) {
+            throw LayerError.io("cannot write", temporaryPath, errno: code)
         }
     }
 

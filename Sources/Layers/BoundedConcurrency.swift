@@ -1,4 +1,5 @@
 import OCI
+import Support
 
 /// A task group that runs at most `limit` child tasks at a time.
 enum BoundedConcurrency {
@@ -9,14 +10,12 @@ enum BoundedConcurrency {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(LayerError) -> Output
     ) async throws(LayerError) -> [Output] {
-        do {
-            return try await BoundedTaskGroup.map(elements, limit: limit) { element in try await transform(element) }
-        } catch let error as LayerError {
-            throw error
-        } catch is CancellationError {
-            throw LayerError(.cancelled, "building layers was cancelled")
-        } catch {
-            throw LayerError(.io, "building layers failed: \(error)")
-        }
+        try await BoundedTaskGroup.map(
+            elements, limit: limit,
+            otherError: { error in
+                error is CancellationError
+                    ? LayerError(.cancelled, "building layers was cancelled")
+                    : LayerError(.io, "building layers failed: \(error)")
+            }, transform)
     }
 }

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -10,11 +12,6 @@
 func systemErrorText(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "error \(code)" }
     return String(cString: text)
-}
-
-/// `write(2)`, reachable from types that have their own `write` method.
-func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }
 
 /// Thin POSIX helpers: the module reads and writes with system calls so buffers stay under its control.
@@ -181,10 +178,11 @@ enum FileSystem {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            let count = chunk.withUnsafeMutableBytes {
+                POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count)
+            }
             if count < 0 {
-                if errno == EINTR { continue }
-                throw LayerError.io("cannot read", path, errno: errno)
+                throw LayerError.io("cannot read", path, errno: Int32(-count))
             }
             if count == 0 { return result }
             result += chunk[0..<count]
@@ -204,17 +202,10 @@ enum FileSystem {
             throw LayerError.io("cannot create a temporary file for", path, errno: errno)
         }
         let temporary = String(cString: template.map { $0 })
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw LayerError.io("cannot write", temporary, errno: code)
-            }
-            offset += count
+        if let code = bytes.withUnsafeBytes({ POSIXIO.writeAll(fd, $0) }) {
+            close(fd)
+            unlink(temporary)
+            throw LayerError.io("cannot write", temporary, errno: code)
         }
         close(fd)
         if rename(temporary, path) != 0 {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// A content digest such as `sha256:2cf24dba…`, validated on construction.
 ///

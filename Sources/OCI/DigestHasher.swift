@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// A streaming hasher producing a ``Digest``: feed it chunks while reading or writing, then ``finalize()``.
 ///

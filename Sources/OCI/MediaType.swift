@@ -1,3 +1,5 @@
+import Support
+
 /// Media types of the OCI image specification and the Docker image formats that registries still serve, with
 /// helpers to classify them and to convert between the Docker and OCI equivalents.
 public enum MediaType {

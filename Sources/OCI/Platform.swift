@@ -1,3 +1,5 @@
+import Support
+
 /// An image platform: operating system, CPU architecture and optional variant, as in an index's `platform` object
 /// and an image config's `os`/`architecture`/`variant`.
 ///

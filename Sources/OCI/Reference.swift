@@ -1,3 +1,5 @@
+import Support
+
 /// An image reference such as `ubuntu`, `localhost:5000/x:dev` or `ghcr.io/a/b:tag@sha256:…`, parsed with the
 /// distribution reference grammar and normalised the way Docker does.
 ///

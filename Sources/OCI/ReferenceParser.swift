@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A hand-written scanner for the distribution reference grammar:
 ///

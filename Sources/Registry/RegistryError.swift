@@ -27,6 +27,8 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     /// True when retrying the same request later may succeed: 408, 429, 5xx except 501/505, the `TOOMANYREQUESTS`
     /// and `UNAVAILABLE` codes, connection resets and timeouts.
     public let isTemporary: Bool
+    /// Which side of an ``ImageCopier`` copy the failed operation belonged to (nil outside a copy).
+    public internal(set) var side: Side? = nil
 
     /// Creates an error. `url` is redacted and `message` is collapsed to one line and redacted here.
     ///

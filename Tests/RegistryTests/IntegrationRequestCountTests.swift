@@ -25,16 +25,21 @@ struct IntegrationRequestCountTests {
         }
     }
 
-    /// The access-log lines after `offset` once they stop growing (the registry logs after answering, so the
-    /// last line may land a moment after the client has its response).
+    /// The access-log lines after `offset` once the registry has logged everything before now: a marker request
+    /// (`GET /v2/?settled=UUID`, sent after the requests under test) is waited for in the log — the registry logs
+    /// each request after answering it, so once the marker is there, the earlier ones are too. No fixed sleep.
     static func settledAccessLog(_ registry: RegistryFixture, after offset: Int, atLeast minimum: Int) async throws
         -> [String]
     {
+        let marker = "/v2/?settled=\(UUID().uuidString)"
+        _ = try await ExternalTool.runAsync(
+            "curl", ["-s", "-o", "/dev/null", "-k", registry.baseURL + marker], timeout: .seconds(10))
         let deadline = ContinuousClock.now + .seconds(5)
-        while accessLog(registry, after: offset).count < minimum, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        while !registry.log().contains(marker) || accessLog(registry, after: offset).count < minimum,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(10))
         }
-        try await Task.sleep(for: .milliseconds(300))
         return accessLog(registry, after: offset)
     }
 

@@ -22,7 +22,7 @@ extension RegistryClient {
                 throw RegistryError(
                     kind: .notFound,
                     message: "\(reference) has no image for \(platform) (available: \(list)) — pick one of "
-                        + "those with --platform",
+                        + "those platforms",
                     isTemporary: false)
             }
             let childReference = reference.pinned(to: entry.digest)

@@ -5,8 +5,11 @@ import OCI
 public struct CopyReport: Sendable, Hashable {
     /// The source as given.
     public let source: Reference
-    /// The destination as given.
-    public let destination: Reference
+    /// The destination as written: `host/repository:tag` for a registry, `oci:DIR:TAG` or
+    /// `docker-archive:FILE` for a local sink (``ImageSink/description``).
+    public let destination: String
+    /// What to use the copy by: `host/repo@sha256:…` for a registry (``ImageSink/pinned(to:)``).
+    public let pinnedDestination: String
     /// The digest of the manifest the source reference resolved to (an index when the source is multi-platform,
     /// even if only one platform was copied).
     public let sourceDigest: Digest
@@ -21,21 +24,18 @@ public struct CopyReport: Sendable, Hashable {
 
     /// Creates a report.
     public init(
-        source: Reference, destination: Reference, sourceDigest: Digest, digest: Digest, mediaType: String,
+        source: Reference, destination: String, pinnedDestination: String, sourceDigest: Digest, digest: Digest,
+        mediaType: String,
         manifests: [ManifestCopyResult], blobs: [BlobCopyResult]
     ) {
         self.source = source
         self.destination = destination
+        self.pinnedDestination = pinnedDestination
         self.sourceDigest = sourceDigest
         self.digest = digest
         self.mediaType = mediaType
         self.manifests = manifests
         self.blobs = blobs
-    }
-
-    /// The destination pinned to ``digest`` (`host/repo@sha256:…`): what to pull.
-    public var pinnedDestination: Reference {
-        destination.pinned(to: digest)
     }
 
     /// The number of blobs with `action`.

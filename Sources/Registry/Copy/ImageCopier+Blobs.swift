@@ -11,64 +11,51 @@ extension ImageCopier {
     /// Copies `blobs` (distinct digests) at most ``concurrency`` at a time, through a private scratch directory that
     /// is removed afterwards.
     func copyBlobs(
-        _ blobs: [Descriptor], from source: Reference, to destination: Reference
+        _ blobs: [Descriptor], from source: Reference, to sink: some ImageSink
     ) async throws(RegistryError) -> [BlobCopyResult] {
         guard !blobs.isEmpty else { return [] }
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let mountable = try mayMount(from: source, to: destination)
         let copier = self
         return try await Self.boundedMap(blobs, limit: concurrency) {
             (blob) async throws(RegistryError) -> BlobCopyResult in
-            try await copier.copyBlob(blob, from: source, to: destination, mount: mountable, scratch: scratch)
+            try await copier.copyBlob(blob, from: source, to: sink, scratch: scratch)
         }
     }
 
-    /// One blob: skip when present, else mount when possible, else download (verified) and upload.
+    /// One blob, with the sink's ``ImageSink/ensureBlob(_:from:)`` (for a registry
+    /// ``RegistryClient/ensureBlob(_:in:from:)``): skipped when present, mounted when possible,
+    /// else downloaded (verified) into `scratch` and uploaded. Errors are marked with the side they came from.
     func copyBlob(
-        _ blob: Descriptor, from source: Reference, to destination: Reference, mount: Bool, scratch: String
+        _ blob: Descriptor, from source: Reference, to sink: some ImageSink, scratch: String
     ) async throws(RegistryError) -> BlobCopyResult {
-        func result(_ action: BlobCopyResult.Action) -> BlobCopyResult {
-            logger.debug("blob \(action)", metadata: ["digest": "\(blob.digest)", "size": "\(blob.size)"])
-            return BlobCopyResult(digest: blob.digest, mediaType: blob.mediaType, size: blob.size, action: action)
-        }
-        if Self.isForeign(blob) {
-            return result(.foreign)
-        }
-        if try await client.blobExists(blob.digest, in: destination) {
-            return result(.skipped)
-        }
-        if mount {
-            do {
-                if try await client.mountBlob(blob.digest, from: source, to: destination) {
-                    return result(.mounted)
-                }
-            } catch {
-                // Registries may refuse or break mounts (Quay without `from`, Docker Hub across origins); a plain
-                // upload still works, and a real permission problem shows up again there.
-                if error.kind == .cancelled { throw error }
-                logger.debug("mount failed, uploading instead", metadata: ["error": "\(error)"])
-            }
-        }
         let path = scratch + "/" + blob.digest.algorithm + "-" + blob.digest.encoded
         defer { unlink(path) }
-        try await client.downloadBlob(blob.digest, from: source, to: path, size: blob.size)
-        try await client.uploadBlob(from: path, digest: blob.digest, size: blob.size, to: destination)
-        return result(.uploaded)
-    }
-
-    /// True when source and destination resolve to the same registry host but different repositories.
-    func mayMount(from source: Reference, to destination: Reference) throws(RegistryError) -> Bool {
-        let from = try client.configuration.resolve(source).primary
-        let to = try client.configuration.resolve(destination).primary
-        return from.baseURL == to.baseURL && from.repository != to.repository
-    }
-
-    /// A non-distributable layer that lives at external URLs: never pushed to registries.
-    static func isForeign(_ blob: Descriptor) -> Bool {
-        guard let urls = blob.urls, !urls.isEmpty else { return false }
-        let type = MediaType.essence(blob.mediaType)
-        return type == MediaType.dockerForeignLayerGzip || type.contains(".nondistributable.")
+        let client = self.client
+        let placement: BlobPlacement
+        do throws(RegistryError) {
+            placement = try await sink.ensureBlob(
+                blob,
+                from: .repository(source) { () async throws(RegistryError) -> String in
+                    do throws(RegistryError) {
+                        try await client.downloadBlob(blob.digest, from: source, to: path, size: blob.size)
+                    } catch {
+                        throw error.on(.source)
+                    }
+                    return path
+                })
+        } catch {
+            throw error.on(.destination)
+        }
+        let action: BlobCopyResult.Action =
+            switch placement {
+            case .existed: .skipped
+            case .mounted: .mounted
+            case .uploaded: .uploaded
+            case .foreign: .foreign
+            }
+        logger.debug("blob \(action)", metadata: ["digest": "\(blob.digest)", "size": "\(blob.size)"])
+        return BlobCopyResult(digest: blob.digest, mediaType: blob.mediaType, size: blob.size, action: action)
     }
 
     /// Creates `<temporaryDirectory or $TMPDIR or /tmp>/imagespec-copy.XXXXXX`.

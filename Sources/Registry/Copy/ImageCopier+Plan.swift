@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import Support
 
 extension ImageCopier {
     /// How deep nested indexes are followed (an index of indexes of images is depth 2).
@@ -21,8 +22,8 @@ extension ImageCopier {
                 let offered = platform?.description ?? "an unknown platform"
                 throw RegistryError(
                     kind: .notFound,
-                    message: "\(source) is a single-platform image for \(offered), not \(wanted) — drop --platform"
-                        + (platform.map { " or ask for \($0)" } ?? ""),
+                    message: "\(source) is a single-platform image for \(offered), not \(wanted) — copy it without "
+                        + "choosing a platform" + (platform.map { " or ask for \($0)" } ?? ""),
                     isTemporary: false)
             }
             var plan = CopyPlan(sourceDigest: top.digest, top: .init(raw: top, platform: platform))
@@ -35,7 +36,7 @@ extension ImageCopier {
                 throw RegistryError(
                     kind: .notFound,
                     message: "\(source) has no image for \(wanted) (it has: \(offered.isEmpty ? "none" : offered)) — "
-                        + "pick one of those with --platform, or copy them all with --all-platforms",
+                        + "pick one of those, or copy them all",
                     isTemporary: false)
             }
             let child = try await client.getManifest(source.pinned(to: entry.digest))
@@ -86,13 +87,7 @@ extension ImageCopier {
         -> Platform?
     {
         guard MediaType.isConfig(manifest.config.mediaType) else { return nil }
-        let bytes = try await client.getBlob(manifest.config.digest, from: source)
-        guard let config = try? JSONDecoder().decode(ImageConfig.self, from: bytes) else {
-            throw RegistryError.invalidResponse(
-                method: "GET", url: source.description, status: 200,
-                reason: "config blob \(manifest.config.digest) is not a valid image configuration")
-        }
-        return config.platform
+        return try await client.imageConfig(of: manifest, in: source).platform
     }
 
     /// `transform` applied to every element, at most `limit` at a time; results in input order. The first error
@@ -101,12 +96,7 @@ extension ImageCopier {
         _ elements: [Element], limit: Int,
         _ transform: @escaping @Sendable (Element) async throws(RegistryError) -> Result
     ) async throws(RegistryError) -> [Result] {
-        do {
-            return try await BoundedTaskGroup.map(elements, limit: limit) { element in try await transform(element) }
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError.cancelled()
-        }
+        try await BoundedTaskGroup.map(
+            elements, limit: limit, otherError: { _ in RegistryError.cancelled() }, transform)
     }
 }

@@ -39,7 +39,7 @@ public struct ImageCopier: Sendable {
         self.logger = logger
     }
 
-    /// Copies `source` to `destination`.
+    /// Copies `source` to the registry repository `destination`.
     ///
     /// - Parameters:
     ///   - source: what to copy (tag or digest).
@@ -48,38 +48,68 @@ public struct ImageCopier: Sendable {
     ///   - platforms: ``PlatformSelection/all`` copies an index with every child; ``PlatformSelection/platform(_:)``
     ///     copies only that platform's image, which becomes the destination's manifest.
     /// - Returns: per manifest and per blob what was done.
-    /// - Throws: ``RegistryError``; nothing is tagged at the destination when it is thrown.
+    /// - Throws: ``RegistryError`` whose ``RegistryError/side`` says whether reading the source or writing the
+    ///   destination failed; nothing is tagged at the destination when it is thrown.
     public func copy(
         from source: Reference, to destination: Reference, platforms: PlatformSelection = .all
     ) async throws(RegistryError) -> CopyReport {
-        let plan = try await makePlan(source: source, selection: platforms)
-        if let wanted = destination.digest, wanted != plan.top.raw.digest {
+        try await copy(from: source, to: RegistrySink(client: client, reference: destination), platforms: platforms)
+    }
+
+    /// Copies `source` to any ``ImageSink`` — a registry (``RegistrySink``), an OCI layout, a docker archive — with
+    /// the same order and guarantees: blobs, then child manifests, then the top manifest last.
+    public func copy(
+        from source: Reference, to sink: some ImageSink, platforms: PlatformSelection = .all
+    ) async throws(RegistryError) -> CopyReport {
+        let plan: CopyPlan
+        do throws(RegistryError) {
+            plan = try await makePlan(source: source, selection: platforms)
+        } catch {
+            throw error.on(.source)
+        }
+        if let registry = sink as? RegistrySink, let wanted = registry.reference.digest, wanted != plan.top.raw.digest {
             throw RegistryError(
                 kind: .digestMismatch,
-                message: "\(destination) names digest \(wanted), but \(source) (\(platforms)) is "
+                message: "\(registry.reference) names digest \(wanted), but \(source) (\(platforms)) is "
                     + "\(plan.top.raw.digest) — drop the digest from the destination or copy what it names",
-                isTemporary: false)
+                isTemporary: false
+            ).on(.destination)
         }
-        let blobs = try await copyBlobs(plan.blobs, from: source, to: destination)
+        let blobs = try await copyBlobs(plan.blobs, from: source, to: sink)
+        do throws(RegistryError) {
+            return try await writeManifests(of: plan, from: source, to: sink, blobs: blobs)
+        } catch {
+            throw error.on(.destination)
+        }
+    }
+
+    /// The child manifests by digest, then the top manifest (last).
+    private func writeManifests(
+        of plan: CopyPlan, from source: Reference, to sink: some ImageSink, blobs: [BlobCopyResult]
+    ) async throws(RegistryError) -> CopyReport {
         var manifests: [ManifestCopyResult] = []
         for child in plan.children {
-            try await client.putManifest(child.raw, to: destination.pinned(to: child.raw.digest))
+            var descriptor = child.raw.descriptor
+            descriptor.platform = child.platform
+            let stored = try await sink.putChild(child.raw.bytes, descriptor: descriptor)
             manifests.append(
                 ManifestCopyResult(
                     digest: child.raw.digest, mediaType: child.raw.mediaType, size: child.raw.size,
-                    platform: child.platform, pushedAs: child.raw.digest.description))
-            logger.debug("pushed manifest", metadata: ["digest": "\(child.raw.digest)"])
+                    platform: child.platform, pushedAs: stored))
+            logger.debug("wrote manifest", metadata: ["digest": "\(child.raw.digest)"])
         }
         let top = plan.top.raw
-        let target = destination.tag.map { _ in destination } ?? destination.pinned(to: top.digest)
-        try await client.putManifest(top, to: target)
+        var descriptor = top.descriptor
+        descriptor.platform = plan.top.platform
+        let stored = try await sink.putTop(top.bytes, descriptor: descriptor)
         manifests.append(
             ManifestCopyResult(
                 digest: top.digest, mediaType: top.mediaType, size: top.size, platform: plan.top.platform,
-                pushedAs: destination.tag ?? top.digest.description))
-        logger.debug("pushed top manifest", metadata: ["reference": "\(target)", "digest": "\(top.digest)"])
+                pushedAs: stored))
+        logger.debug("wrote top manifest", metadata: ["destination": "\(sink)", "digest": "\(top.digest)"])
         return CopyReport(
-            source: source, destination: destination, sourceDigest: plan.sourceDigest, digest: top.digest,
-            mediaType: top.mediaType, manifests: manifests, blobs: blobs)
+            source: source, destination: sink.description, pinnedDestination: sink.pinned(to: top.digest),
+            sourceDigest: plan.sourceDigest, digest: top.digest, mediaType: top.mediaType, manifests: manifests,
+            blobs: blobs)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -107,10 +108,11 @@ enum FileSystem {
         guard fd >= 0 else { throw unreadable(shownPath(), errno) }
         defer { close(fd) }
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes {
+                POSIXIO.readRetrying(fd, into: $0.baseAddress!, count: $0.count)
+            }
             if count < 0 {
-                if errno == EINTR { continue }
-                throw unreadable(shownPath(), errno)
+                throw unreadable(shownPath(), Int32(-count))
             }
             if count == 0 { return }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }

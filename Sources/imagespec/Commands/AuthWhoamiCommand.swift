@@ -46,7 +46,7 @@ struct AuthWhoamiCommand: AsyncParsableCommand {
             if ArtifactRegistryHost.isGoogleHost(name) {
                 _ = try ArtifactRegistryHost(name)  // a zone instead of a region is reported here
             }
-            let setup = try RegistrySetup(options: registry)
+            let setup = try registry.makeSetup()
             let endpoint = setup.endpointHost(forGoogleHost: name)
             let source = try await setup.credentials.whoami(host: endpoint)
             let google = setup.credentials.isGoogle(endpoint)

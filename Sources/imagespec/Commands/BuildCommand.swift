@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builder
 import Foundation
+import GoogleCloud
 import Layers
 import OCI
 import Spec
@@ -108,18 +109,13 @@ struct BuildCommand: AsyncParsableCommand {
                     path: specPath, format: try specOptions.specFormat(),
                     context: try specOptions.context(forSpecAt: specPath))
             let environment = ProcessInfo.processInfo.environment
-            var localPython: String?
-            if loaded.spec.baseImage == nil && loaded.spec.pythonVersion == nil {
-                localPython = document?.document.pythonMajorMinor
-                if localPython == nil { localPython = await LocalPython.version() }
-            }
+            let flytekit = document?.document
             let verbose = !quiet && !outputOptions.json
             var options = try BuildOptions(
-                flytekit: noFlytekit
-                    ? .none
-                    : (flytekitVersion.map(FlytekitRequirement.version) ?? document?.flytekitRequirement ?? .latest),
+                flytekit: BuildRules.flytekit(add: !noFlytekit, version: flytekitVersion, document: flytekit),
                 compression: try LayerCompression(parsing: compression), cacheRoot: cacheDirectory,
-                environment: environment, localPythonVersion: localPython,
+                environment: environment,
+                localPythonVersion: await BuildRules.localPythonVersion(for: loaded, document: flytekit),
                 progress: verbose ? BuildProgressPrinter().progress : nil)
             if let stepTimeout {
                 guard stepTimeout > 0, stepTimeout.isFinite else {
@@ -127,32 +123,28 @@ struct BuildCommand: AsyncParsableCommand {
                 }
                 options.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
             }
-            let force =
-                self.force || FlytekitSettings.forcePush(environment: environment)
-                || document?.document.forcePush == true
+            let force = BuildRules.forcePush(requested: self.force, environment: environment, document: flytekit)
             var plan = try BuildPlan(loaded, options: options)
-            try document?.apply(to: &plan)
+            if let flytekit { try plan.apply(flytekit) }
             let destination: BuildDestination
             var hint: String?
             if let output {
-                destination = try BuildDestination(parsing: output, plan: plan)
-            } else if let target = plan.target {
-                destination = .registry(target)
+                do throws(BuildError) {
+                    destination = try BuildDestination(parsing: output, plan: plan)
+                } catch {
+                    throw CLIFailure("--output \(error.message)")
+                }
             } else {
-                let directory = loaded.spec.name + ".oci"
-                destination = .ociLayout(path: directory, tag: plan.tag)
-                hint =
-                    "no registry in the spec: wrote an OCI layout; load it with `podman pull \(destination)` or push "
-                    + "it with `skopeo copy \(destination) docker://REGISTRY/\(loaded.spec.name):\(plan.tag)`"
+                (destination, hint) = BuildRules.defaultDestination(for: plan, spec: loaded)
             }
             if verbose {
                 Console.printDiagnostic(
                     "building \(plan.imageName) on \(plan.baseImage) for "
                         + plan.platforms.map(\.description).joined(separator: ","))
             }
-            let setup = try RegistrySetup(options: registry)
+            let setup = try registry.makeSetup()
             let client = setup.makeClient()
-            options.preflight = setup.buildPreflight(createRepository: createRepository)
+            options.preflight = setup.pushPreflight(createRepository: createRepository)
             let report = try await ImageBuilder(client: client, options: options).run(
                 plan, destination: destination, force: force)
             if outputOptions.json {

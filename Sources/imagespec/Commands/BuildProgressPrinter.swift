@@ -2,6 +2,7 @@ import Builder
 import Foundation
 import OCI
 import Registry
+import Support
 import Synchronization
 
 /// Prints ``Builder/BuildEvent``s on standard error: on a terminal, every step plus a line per layer built and per
@@ -40,17 +41,7 @@ final class BuildProgressPrinter: Sendable {
         let data = Data((Redaction.text(line) + "\n").utf8)
         lock.withLock { _ in
             data.withUnsafeBytes { buffer in
-                guard var pointer = buffer.baseAddress else { return }
-                var remaining = buffer.count
-                while remaining > 0 {
-                    let written = write(STDERR_FILENO, pointer, remaining)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    pointer += written
-                    remaining -= written
-                }
+                _ = POSIXIO.writeAll(STDERR_FILENO, buffer)
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Destinations
 import GoogleCloud
 import OCI
 import Registry
@@ -16,6 +17,9 @@ struct CopyCommand: AsyncParsableCommand {
 
             Without --platform, an index is copied whole (the same as --all-platforms).
 
+            The destination may also be local: oci:DIR[:TAG] writes (or extends) an OCI image layout, \
+            docker-archive:FILE[:NAME] a tarball for docker/podman load (one platform: pass --platform for an index).
+
             To Google Artifact Registry, the destination repository is checked first (upload probe); a missing \
             repository, a denied push or pull, or missing credentials on either side is one line naming project, \
             location and repository and the fix.
@@ -26,7 +30,10 @@ struct CopyCommand: AsyncParsableCommand {
     var source: String
 
     /// The destination reference.
-    @Argument(help: ArgumentHelp("Destination image reference (its tag is written last).", valueName: "dst"))
+    @Argument(
+        help: ArgumentHelp(
+            "Destination: an image reference (its tag is written last), oci:DIR[:TAG] or docker-archive:FILE[:NAME].",
+            valueName: "dst"))
     var destination: String
 
     /// Copy the index and every child.
@@ -49,30 +56,40 @@ struct CopyCommand: AsyncParsableCommand {
                 throw CLIFailure("--all-platforms and --platform cannot be combined — choose one")
             }
             let source = try Reference(self.source)
-            let destination = try Reference(self.destination)
+            let destination: ImageDestination
+            do throws(RegistryError) {
+                destination = try ImageDestination(parsing: self.destination)
+            } catch {
+                throw CLIFailure("destination \(error.message)")
+            }
             let selection: PlatformSelection =
                 try platform.map { (text) throws(OCIError) in
                     .platform(try Platform(text))
                 } ?? .all
             // Malformed Artifact Registry paths are refused before any request, with the right shape.
             _ = try ArtifactRegistryPath(source)
-            let garDestination = try ArtifactRegistryPath(destination) != nil
-            let setup = try RegistrySetup(options: registry)
+            let garDestination = try destination.reference.flatMap { try ArtifactRegistryPath($0) } != nil
+            let setup = try registry.makeSetup()
             let client = setup.makeClient()
-            if garDestination {
+            if garDestination, let reference = destination.reference {
                 // Before any blob moves: the repository exists and accepts our push (else one line with the fix).
-                try await setup.artifactRegistryExplainer.check(destination, client: client)
+                try await setup.artifactRegistryExplainer.check(reference, client: client)
             }
             let copier = ImageCopier(client: client, logger: setup.logger)
+            let sink = try destination.sink(client: client)
             let report: CopyReport
             do {
-                report = try await copier.copy(from: source, to: destination, platforms: selection)
+                report = try await copier.copy(from: source, to: sink, platforms: selection)
             } catch let error as RegistryError {
-                let side = CopyFailureSide(
-                    error, source: source, destination: destination, configuration: setup.configuration)
-                throw await setup.explained(
-                    error, reference: side == .destination ? destination : source,
-                    access: side == .destination ? .push : .pull, client: client)
+                (sink as? DockerArchiveSink)?.discard()
+                guard let reference = destination.reference else {
+                    if case .dockerArchive = destination, error.side == .destination, platform == nil {
+                        throw CLIFailure("\(error.description) with --platform")
+                    }
+                    throw error
+                }
+                throw await setup.explainedCopyFailure(
+                    error, source: source, destination: reference, client: client)
             }
             if output.json {
                 try Console.printJSON(CopyOutput(report))

@@ -39,7 +39,7 @@ struct ExistsCommand: AsyncParsableCommand {
             // A malformed Artifact Registry path (no repository or image part, a zone as location) is refused
             // before any request, with the right shape.
             _ = try ArtifactRegistryPath(reference)
-            let setup = try RegistrySetup(options: registry)
+            let setup = try registry.makeSetup()
             let client = setup.makeClient()
             let descriptor: Descriptor?
             do {

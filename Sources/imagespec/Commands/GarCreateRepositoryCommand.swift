@@ -38,7 +38,7 @@ struct GarCreateRepositoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run {
             let parsed = try ArtifactRegistryPath(parsing: path, requireImage: false)
-            let setup = try RegistrySetup(options: registry)
+            let setup = try registry.makeSetup()
             let hosts = [parsed.host.name, setup.endpointHost(forGoogleHost: parsed.host.name)]
             let credentials = setup.credentials
             let api = ArtifactRegistryAPI(

@@ -36,7 +36,7 @@ struct InspectCommand: AsyncParsableCommand {
             }
             let reference = try Reference(self.reference)
             let wanted = try platform.map { (text) throws(OCIError) in try Platform(text) }
-            let client = try RegistrySetup(options: registry).makeClient()
+            let client = try registry.makeSetup().makeClient()
             switch try await Self.inspect(reference, platform: wanted, raw: raw, client: client) {
             case .raw(let bytes):
                 Console.writeBytes(bytes)
@@ -56,47 +56,39 @@ struct InspectCommand: AsyncParsableCommand {
         case report(InspectReport)
     }
 
-    /// Fetches the manifest (the selected child with `platform`) and, unless only the raw bytes are wanted, the
-    /// config, and builds the outcome.
+    /// Resolves the manifest (the selected platform's image with `platform`, ``Registry/RegistryClient/resolve(_:platform:)``)
+    /// and, unless only the raw bytes are wanted, its config (``Registry/RegistryClient/imageConfig(of:in:)``).
     static func inspect(
         _ reference: Reference, platform: Platform?, raw: Bool, client: RegistryClient
     ) async throws -> Outcome {
-        let top = try await client.getManifest(reference)
-        var shown = top
-        var parent: Raw<Manifest>? = nil
-        if case .index(let index) = top.value {
-            guard let platform else {
+        let shown: Raw<Manifest>
+        let manifest: ImageManifest
+        let parent: Raw<Manifest>?
+        if let platform {
+            let resolved: PlatformManifest
+            do throws(RegistryError) {
+                resolved = try await client.resolve(reference, platform: platform)
+            } catch {
+                guard error.kind == .notFound else { throw error }
+                throw CLIFailure("\(error.description) with --platform")
+            }
+            (shown, manifest, parent) = (resolved.raw, resolved.manifest, resolved.index)
+        } else {
+            let top = try await client.getManifest(reference)
+            switch top.value {
+            case .index(let index):
                 if raw { return .raw(top.bytes) }
                 return .report(InspectReport(reference: reference, index: top, entries: index.manifests))
+            case .image(let image):
+                (shown, manifest, parent) = (top, image, nil)
             }
-            guard let entry = index.manifest(for: platform) else {
-                let offered = index.platforms.map(\.description).joined(separator: ", ")
-                throw CLIFailure(
-                    "\(reference) has no image for \(platform) (it has: \(offered.isEmpty ? "none" : offered)) — "
-                        + "pick one of those with --platform")
-            }
-            shown = try await client.getManifest(reference.pinned(to: entry.digest))
-            parent = top
-        }
-        guard case .image(let manifest) = shown.value else {
-            if raw { return .raw(shown.bytes) }
-            throw CLIFailure(
-                "\(reference): the \(platform?.description ?? "selected") entry \(shown.digest) is itself an index — "
-                    + "inspect it by digest")
         }
         if raw && (platform == nil || parent != nil) {
             return .raw(shown.bytes)
         }
         var config: (descriptor: Descriptor, value: ImageConfig)? = nil
         if MediaType.isConfig(manifest.config.mediaType) {
-            let bytes = try await client.getBlob(manifest.config.digest, from: reference)
-            do {
-                config = (manifest.config, try JSONDecoder().decode(ImageConfig.self, from: bytes))
-            } catch {
-                throw CLIFailure(
-                    "\(reference): config blob \(manifest.config.digest) is not a valid image configuration "
-                        + "(\(error))")
-            }
+            config = (manifest.config, try await client.imageConfig(of: manifest, in: reference))
         }
         if let platform, parent == nil, let config, !config.value.platform.matches(platform) {
             throw CLIFailure(

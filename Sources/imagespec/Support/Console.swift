@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Support
 
 /// Writing to standard output and standard error: text, exact bytes, one-line errors and JSON objects.
 enum Console {
@@ -40,17 +41,7 @@ enum Console {
     private static func write(_ data: Data, to stream: Stream) {
         let descriptor: Int32 = stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO
         data.withUnsafeBytes { buffer in
-            guard var pointer = buffer.baseAddress else { return }
-            var remaining = buffer.count
-            while remaining > 0 {
-                let written = Foundation.write(descriptor, pointer, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                pointer += written
-                remaining -= written
-            }
+            _ = POSIXIO.writeAll(descriptor, buffer)
         }
     }
 }

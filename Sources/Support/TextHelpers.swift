@@ -1,6 +1,7 @@
+/// Text helpers the modules share (hex, quoting for messages, trimming); `package`, not public API.
 extension Sequence<UInt8> {
     /// Lowercase hex of the bytes.
-    var hexString: String {
+    package var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(underestimatedCount * 2)
@@ -14,14 +15,14 @@ extension Sequence<UInt8> {
 
 extension StringProtocol {
     /// The string in double quotes with quotes, backslashes and control characters escaped, for error messages.
-    var quotedForMessage: String {
+    package var quotedForMessage: String {
         String(reflecting: String(self))
     }
 }
 
 extension StringProtocol {
     /// The string without leading and trailing spaces and tabs.
-    var trimmingSpaces: SubSequence {
+    package var trimmingSpaces: SubSequence {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
         let end = lastIndex(where: { !isSpace($0) })!

@@ -1,0 +1,25 @@
+import Foundation
+import GoogleCloud
+import Logging
+
+extension RegistryOptions {
+    /// The library's ``GoogleCloud/RegistrySetup`` for these options (debug logging with `--verbose`); its input
+    /// problems are reported with the option that caused them.
+    func makeSetup(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RegistrySetup {
+        Verbosity.bootstrap(verbose: verbose)
+        var logger = Logger(label: "imagespec")
+        logger.logLevel = verbose ? .debug : .warning
+        do {
+            return try RegistrySetup(
+                registriesConf: registriesConf, insecureRegistries: insecureRegistries, environment: environment,
+                logger: logger)
+        } catch let problem as RegistrySetup.Problem {
+            switch problem {
+            case .missingRegistriesConf(let path):
+                throw CLIFailure("--registries-conf \(path): no such file — pass an existing registries.conf")
+            case .invalidInsecureHost:
+                throw CLIFailure("--insecure-registry: \(problem)")
+            }
+        }
+    }
+}
