@@ -12,6 +12,8 @@
 #   warm, layers gone   podman only: layer cache emptied, uv/apt cache mounts kept (apt and pip run again),
 #   command   only the command changed (a counter in it), caches kept: imagespec re-runs the commands step,
 #             podman its last RUN.
+# The Dockerfile is flytekit's template for these fields, except that the commands RUN has no uv cache mount:
+# buildah 1.28 deadlocks on a second RUN with the same `sharing=locked` cache id (seen here: podman waiting forever).
 # Results: OUT_DIR/steps-STAMP.md and steps-STAMP.json. Run as root (the run engine and podman need it).
 # Everything listens on 127.0.0.1; the registry (by PID) and the scratch directory are removed on exit.
 set -euo pipefail
@@ -111,7 +113,7 @@ ENV UV_LINK_MODE=copy PYTHONPATH=/root
 COPY requirements_uv.txt /tmp/requirements_uv.txt
 RUN --mount=type=cache,sharing=locked,mode=0777,target=/root/.cache/uv,id=uv --mount=from=uv,source=/uv,target=/usr/bin/uv uv pip install --system --break-system-packages --requirement /tmp/requirements_uv.txt
 COPY serve.sh /root/serve.sh
-RUN --mount=type=cache,sharing=locked,mode=0777,target=/root/.cache/uv,id=uv --mount=from=uv,source=/uv,target=/usr/bin/uv $(command_of "$1")
+RUN --mount=from=uv,source=/uv,target=/usr/bin/uv $(command_of "$1")
 WORKDIR /root
 DOCKERFILE
 }
