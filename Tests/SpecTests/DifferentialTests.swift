@@ -109,9 +109,9 @@ struct DifferentialTests {
             let spec = try VectorKwargs.makeSpec(testCase.spec, hostMachine: testCase.hostMachine)
             naming = try spec.naming(in: context)
             model = outcome(naming!)
-        } catch let error as ImageSpecError {
+        } catch let error as SpecError {
             model = .failed(
-                type: error.pythonExceptionType ?? "imagespec:\(error.kind)",
+                type: error.pythonException?.rawValue ?? "imagespec:\(error.kind)",
                 message: error.pythonMessage ?? error.message)
         } catch {
             model = .failed(type: "imagespec", message: "\(error)")
@@ -122,7 +122,7 @@ struct DifferentialTests {
                 text: testCase.specJSON, format: .json, file: "spec.json", context: context)
             loader = outcome(try loaded.naming())
         } catch {
-            loader = .failed(type: "SpecLoadError", message: error.description)
+            loader = .failed(type: "SpecError", message: error.description)
         }
         return SwiftOutcome(model: model, loader: loader, naming: naming)
     }

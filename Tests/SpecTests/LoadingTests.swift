@@ -20,7 +20,7 @@ struct LoadingTests {
             _ = try SpecLoader.load(bytes: bytes, format: format, file: file, context: context)
             return []
         } catch {
-            return error.problems
+            return error.diagnostics
         }
     }
 
@@ -224,7 +224,7 @@ struct LoadingTests {
         let byCWD = try SpecLoader.load(path: path, context: NamingContext(workingDirectory: directory)).naming()
         #expect(byCWD.requirementsSHA1 == FlytekitHash.sha1HexOfStripped(Data("pandas".utf8)))
 
-        let missing = #expect(throws: SpecLoadError.self) { try SpecLoader.load(path: directory + "/nope.yaml") }
+        let missing = #expect(throws: SpecError.self) { try SpecLoader.load(path: directory + "/nope.yaml") }
         #expect(missing?.description == directory + "/nope.yaml: no such file — check the path")
     }
 }

@@ -44,9 +44,9 @@ struct ModelTests {
             "ghcr.io/a/", "ghcr.io/acme\n\n", "host:/x", "ghcr.io/a\u{301}",
         ])
     func invalidRegistry(registry: String) {
-        let error = #expect(throws: ImageSpecError.self) { try ImageSpec(registry: registry, hostMachine: "x86_64") }
+        let error = #expect(throws: SpecError.self) { try ImageSpec(registry: registry, hostMachine: "x86_64") }
         #expect(error?.kind == .invalidRegistry)
-        #expect(error?.pythonExceptionType == "ValueError")
+        #expect(error?.pythonException?.rawValue == "ValueError")
         #expect(error?.pythonMessage == "Invalid container registry name: '\(PythonUnicode.lower(registry))'.")
         #expect(error?.description.hasPrefix("field 'registry': ") == true)
     }
@@ -85,7 +85,7 @@ struct ModelTests {
     func listFields() {
         for field in ImageSpecField.listOfStringFields {
             for bad: PyValue in [.str("numpy"), .list([.str("a"), .int(1)]), .dict(PyDict()), .tuple([.str("a")])] {
-                let error = #expect(throws: ImageSpecError.self) {
+                let error = #expect(throws: SpecError.self) {
                     try ImageSpec(pythonArguments: PyDict([(key: .str(field.pythonName), value: bad)]))
                 }
                 #expect(error?.field == field)
@@ -93,7 +93,7 @@ struct ModelTests {
             }
         }
         // packages is checked before commands.
-        let error = #expect(throws: ImageSpecError.self) {
+        let error = #expect(throws: SpecError.self) {
             try ImageSpec(
                 pythonArguments: PyDict([
                     (key: "commands", value: .str("x")), (key: "packages", value: .str("y")),
@@ -107,22 +107,22 @@ struct ModelTests {
         let mounts = try ImageSpec(pipSecretMounts: [PipSecretMount(source: ".netrc", target: "/root/.netrc")])
         #expect(mounts.pipSecretMounts == [PipSecretMount(source: ".netrc", target: "/root/.netrc")])
         for bad: PyValue in [.list([.list([.str("a"), .str("b")])]), .list([.tuple([.str("a")])]), .str("x")] {
-            let error = #expect(throws: ImageSpecError.self) {
+            let error = #expect(throws: SpecError.self) {
                 try ImageSpec(pythonArguments: PyDict([(key: "pip_secret_mounts", value: bad)]))
             }
             #expect(error?.pythonMessage == "pip_secret_mounts must be a list of tuples of two strings or None")
         }
-        let options = #expect(throws: ImageSpecError.self) {
+        let options = #expect(throws: SpecError.self) {
             try ImageSpec(pythonArguments: PyDict([(key: "builder_options", value: .list([]))]))
         }
         #expect(options?.pythonMessage == "builder_options must be a dictionary or None")
-        let unknown = #expect(throws: ImageSpecError.self) {
+        let unknown = #expect(throws: SpecError.self) {
             try ImageSpec(pythonArguments: PyDict([(key: "pakages", value: .list([]))]))
         }
-        #expect(unknown?.pythonExceptionType == "TypeError")
+        #expect(unknown?.pythonException?.rawValue == "TypeError")
         #expect(unknown?.pythonMessage == "ImageSpec.__init__() got an unexpected keyword argument 'pakages'")
         #expect(unknown?.message.contains("did you mean 'packages'") == true)
-        let nameless = #expect(throws: ImageSpecError.self) {
+        let nameless = #expect(throws: SpecError.self) {
             try ImageSpec(pythonArguments: PyDict([(key: "name", value: .none)]))
         }
         #expect(nameless?.pythonMessage == "'NoneType' object has no attribute 'lower'")
@@ -158,9 +158,9 @@ struct ModelTests {
         #expect(try base.withRuntimePackages(["x"]).runtimePackages == ["x"])
         let options = try base.withBuilderOptions(["a": 1, "b": "x"]).withBuilderOptions(["a": 2, "c": .none])
         #expect(options.builderOptions.map { PythonRepr.repr(.dict($0)) } == "{'a': 2, 'b': 'x', 'c': None}")
-        #expect(throws: ImageSpecError.self) { try base.replacing(.registry, with: "bad registry") }
+        #expect(throws: SpecError.self) { try base.replacing(.registry, with: "bad registry") }
         let garbage = try ImageSpec(pythonArguments: PyDict([(key: "copy", value: .str("data"))]))
-        let error = #expect(throws: ImageSpecError.self) { try garbage.withCopy("more") }
+        let error = #expect(throws: SpecError.self) { try garbage.withCopy("more") }
         #expect(error?.pythonMessage == "Cannot extend non-list attribute copy")
     }
 

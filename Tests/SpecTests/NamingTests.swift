@@ -67,7 +67,7 @@ struct NamingTests {
         let named = try absolute.naming(in: NamingContext(workingDirectory: directory, loadedModuleFiles: modules))
         #expect(named.sourceFiles == ["pkg/__init__.py", "pkg/mod.py"])
 
-        let unknown = #expect(throws: ImageSpecError.self) {
+        let unknown = #expect(throws: SpecError.self) {
             try absolute.naming(in: NamingContext(workingDirectory: directory))
         }
         #expect(unknown?.field == .sourceCopyMode)
@@ -92,11 +92,11 @@ struct NamingTests {
     func tagFormatErrors() throws {
         for (format, type) in [("{other}", "KeyError"), ("{", "ValueError"), ("{0}", "IndexError")] {
             let spec = try ImageSpec(name: "wf", tagFormat: format)
-            let error = #expect(throws: ImageSpecError.self) {
+            let error = #expect(throws: SpecError.self) {
                 try spec.naming(in: NamingContext(workingDirectory: "/"))
             }
             #expect(error?.kind == .invalidTagFormat)
-            #expect(error?.pythonExceptionType == type)
+            #expect(error?.pythonException?.rawValue == type)
         }
         let truncated = try ImageSpec(name: "wf", tagFormat: "{spec_hash:.8}-x").naming(
             in: NamingContext(workingDirectory: "/"))
@@ -109,13 +109,13 @@ struct NamingTests {
         let directory = try Self.directory(["reqs/a.txt": "x"])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = NamingContext(workingDirectory: directory)
-        let missing = #expect(throws: ImageSpecError.self) {
+        let missing = #expect(throws: SpecError.self) {
             try ImageSpec(requirements: "nope.txt").naming(in: context)
         }
         #expect(missing?.pythonMessage == "[Errno 2] No such file or directory: 'nope.txt'")
         #expect(missing?.message.contains(directory + "/nope.txt") == true)
-        let folder = #expect(throws: ImageSpecError.self) { try ImageSpec(requirements: "reqs").naming(in: context) }
-        #expect(folder?.pythonExceptionType == "IsADirectoryError")
+        let folder = #expect(throws: SpecError.self) { try ImageSpec(requirements: "reqs").naming(in: context) }
+        #expect(folder?.pythonException?.rawValue == "IsADirectoryError")
         #expect(try ImageSpec(requirements: "").naming(in: context).requirementsSHA1 == nil)
     }
 
@@ -124,14 +124,14 @@ struct NamingTests {
         let directory = try Self.directory(["present": "x"])
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = NamingContext(workingDirectory: directory)
-        let requirements = #expect(throws: ImageSpecError.self) {
+        let requirements = #expect(throws: SpecError.self) {
             try ImageSpec(requirements: "present\u{0}x").naming(in: context)
         }
         #expect(requirements?.pythonMessage == "embedded null byte")
-        let root = #expect(throws: ImageSpecError.self) {
+        let root = #expect(throws: SpecError.self) {
             try ImageSpec(sourceRoot: "present\u{0}x", sourceCopyMode: .all).naming(in: context)
         }
-        #expect(root?.pythonExceptionType == "ValueError")
+        #expect(root?.pythonException?.rawValue == "ValueError")
         // os.path.exists() is False for such a path, so compute_digest skips it: the digest of nothing.
         let copy = try ImageSpec(copy: ["present\u{0}x"]).naming(in: context)
         #expect(copy.copyDigest == "d41d8cd98f00b204e9800998ecf8427e")
@@ -140,7 +140,7 @@ struct NamingTests {
     @Test("source_copy_mode without source_root fails when naming, with flytekit's message")
     func copyModeWithoutRoot() throws {
         let spec = try ImageSpec(name: "Wf", sourceCopyMode: .all)
-        let error = #expect(throws: ImageSpecError.self) { try spec.naming(in: NamingContext(workingDirectory: "/")) }
+        let error = #expect(throws: SpecError.self) { try spec.naming(in: NamingContext(workingDirectory: "/")) }
         #expect(error?.pythonMessage == "Field source_root for image spec wf must be set when copy is set")
         // NO_COPY hashes the raw source_root string instead.
         let noCopy = try ImageSpec(sourceRoot: "anything", sourceCopyMode: .noCopy)

@@ -38,7 +38,7 @@ struct PythonFormatTests {
     @Test(
         "errors name the problem",
         arguments: [
-            ("{name}", PythonFormatError.PythonException.keyError, "'name'"),
+            ("{name}", SpecError.PythonException.keyError, "'name'"),
             ("{}", .indexError, "Replacement index 0 out of range for positional args tuple"),
             ("{0}", .indexError, "Replacement index 0 out of range for positional args tuple"),
             ("{spec_hash", .valueError, "expected '}' before end of string"),
@@ -53,12 +53,12 @@ struct PythonFormatTests {
             ("{spec_hash[99]}", .indexError, "string index out of range"),
             ("{spec_hash.upper}", .attributeError, "'str' object has no stable attribute value"),
         ])
-    func errors(template: String, exception: PythonFormatError.PythonException, pythonMessage: String) {
+    func errors(template: String, exception: SpecError.PythonException, pythonMessage: String) {
         #expect {
             _ = try PythonFormat.format(template, arguments: ["spec_hash": Self.hash])
         } throws: { error in
-            guard let error = error as? PythonFormatError else { return false }
-            return error.exception == exception && error.pythonMessage == pythonMessage
+            guard let error = error as? SpecError else { return false }
+            return error.pythonException == exception && error.pythonMessage == pythonMessage
                 && !error.message.contains("\n")
         }
     }
@@ -76,7 +76,7 @@ struct PythonFormatTests {
 
     @Test("huge widths are refused instead of allocated")
     func hugeWidth() {
-        #expect(throws: PythonFormatError.self) {
+        #expect(throws: SpecError.self) {
             _ = try PythonFormat.format("{spec_hash:>99999999}", arguments: ["spec_hash": Self.hash])
         }
     }
@@ -132,9 +132,9 @@ struct PythonFormatTests {
                 let mine = try PythonFormat.format(template, arguments: ["spec_hash": Self.hash])
                 #expect(expected == ["ok", mine], "template \(PythonRepr.repr(template))")
             } catch {
-                if error.pythonMessage.hasPrefix("width ") { continue }  // our deliberate cap
+                if error.pythonMessage?.hasPrefix("width ") == true { continue }  // our deliberate cap
                 #expect(
-                    expected == [error.exception.rawValue, error.pythonMessage],
+                    expected == [error.pythonException?.rawValue, error.pythonMessage],
                     "template \(PythonRepr.repr(template))")
             }
         }

@@ -69,19 +69,19 @@ struct VectorTests {
         let text = try #require(vector.specJSONText(workingDirectory: directory))
 
         // The model raises flytekit's exception type and message (first line).
-        let modelError = #expect(throws: ImageSpecError.self) {
+        let modelError = #expect(throws: SpecError.self) {
             let spec = try VectorKwargs.makeSpec(json: text, hostMachine: context.hostMachine)
             _ = try spec.naming(in: context)
         }
-        #expect(modelError?.pythonExceptionType == expectedType)
+        #expect(modelError?.pythonException?.rawValue == expectedType)
         #expect(modelError?.pythonMessage == expectedMessage)
 
         // The loader reports it as one located line naming the field.
-        let loaderError = #expect(throws: SpecLoadError.self) {
+        let loaderError = #expect(throws: SpecError.self) {
             _ = try SpecLoader.load(text: text, format: .json, file: "spec.json", context: context).naming()
         }
-        let problem = try #require(loaderError?.problems.first)
-        #expect(loaderError?.problems.count == 1)
+        let problem = try #require(loaderError?.diagnostics.first)
+        #expect(loaderError?.diagnostics.count == 1)
         #expect(problem.field == modelError?.field?.pythonName)
         #expect(problem.description.hasPrefix("spec.json:1:"))
         #expect(!problem.description.contains("\n"))

@@ -11,7 +11,7 @@ import Crypto
 /// included). Relative paths are resolved against `workingDirectory` (flytekit uses the process's CWD).
 public enum CopyDigest {
     /// The md5 hex digest flytekit puts in place of `copy` in the hash input.
-    public static func compute(paths: [String], workingDirectory: String) throws(FileDigestError) -> String {
+    public static func compute(paths: [String], workingDirectory: String) throws(SpecError) -> String {
         let cwd = FileSystem.absoluteWorkingDirectory(workingDirectory)
         var hasher = Insecure.MD5()
         var buffer = [UInt8](repeating: 0, count: 1 << 18)
@@ -20,7 +20,7 @@ public enum CopyDigest {
             let resolved = FileSystem.resolve(given, workingDirectory: cwd)
             let kind = resolved.isEmpty ? .missing : FileSystem.kind(resolved)
             if kind == .directory {
-                try DirectoryWalker.walk(resolved) { directory throws(FileDigestError) in
+                try DirectoryWalker.walk(resolved) { directory throws(SpecError) in
                     let files = directory.files.sorted { $0.name.lexicographicallyPrecedes($1.name) }
                     for file in files {
                         let shown =
@@ -47,11 +47,11 @@ public enum CopyDigest {
     private static func hashFile(
         _ path: [UInt8], kind: FileSystem.Kind, hashedName: [UInt8], shownPath: String,
         into hasher: inout Insecure.MD5, buffer: inout [UInt8]
-    ) throws(FileDigestError) {
+    ) throws(SpecError) {
         if kind == .missing || kind == .socket { return }
         try DirectoryWalker.checkReadable(kind, shownPath: shownPath)
         guard String(validating: hashedName, as: UTF8.self) != nil else {
-            throw FileDigestError(
+            throw SpecError(
                 .undecodableName, path: shownPath,
                 message: "\(shownPath): file name is not valid UTF-8 (flytekit fails with UnicodeEncodeError); "
                     + "rename it")

@@ -26,15 +26,15 @@ enum DirectoryWalker {
     /// (flytekit drops `.git`). `visit` sees each directory before its sub-directories.
     static func walk(
         _ top: [UInt8], prune: ([UInt8]) -> Bool = { _ in true },
-        visit: (Directory) throws(FileDigestError) -> Void
-    ) throws(FileDigestError) {
+        visit: (Directory) throws(SpecError) -> Void
+    ) throws(SpecError) {
         try walk(top, components: [], prune: prune, visit: visit)
     }
 
     private static func walk(
         _ path: [UInt8], components: [[UInt8]], prune: ([UInt8]) -> Bool,
-        visit: (Directory) throws(FileDigestError) -> Void
-    ) throws(FileDigestError) {
+        visit: (Directory) throws(SpecError) -> Void
+    ) throws(SpecError) {
         guard let entries = FileSystem.list(path) else { return }
         var directory = Directory(components: components, files: [], directories: [])
         var descend: [[UInt8]] = []
@@ -73,10 +73,10 @@ enum DirectoryWalker {
     }
 
     /// Refuses what flytekit would block on or read forever (FIFOs, devices).
-    static func checkReadable(_ kind: FileSystem.Kind, shownPath: String) throws(FileDigestError) {
+    static func checkReadable(_ kind: FileSystem.Kind, shownPath: String) throws(SpecError) {
         switch kind {
         case .fifo, .characterDevice, .blockDevice, .other:
-            throw FileDigestError(
+            throw SpecError(
                 .specialFile, path: shownPath,
                 message: "\(shownPath) is a FIFO or device file; flytekit would block reading it — "
                     + "remove it or ignore it in .dockerignore")

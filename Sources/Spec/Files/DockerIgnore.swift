@@ -7,12 +7,12 @@ public struct DockerIgnore: Sendable {
     /// A matcher for pattern lines as flytekit keeps them (already `strip()`ped, comments removed). Lines whose
     /// pattern is empty after normalisation (`""`, `"/"`, `"."`, `"!"`) are dropped, as docker-py does. Throws
     /// `invalidIgnoreFile` (naming `source`) for a pattern Python's `re` cannot compile, such as `[z-a]`.
-    public init(patterns: [String], source: String = ".dockerignore") throws(FileDigestError) {
+    public init(patterns: [String], source: String = ".dockerignore") throws(SpecError) {
         var compiled = patterns.map { DockerPattern(PyPath.from($0)) }.filter { !$0.dirs.isEmpty }
         compiled.append(DockerPattern(PyPath.from("!.dockerignore")))
         if let bad = compiled.first(where: { $0.compileError != nil }) {
             let shown = PyPath.string(Array(bad.dirs.joined(separator: [PyPath.slash])))
-            throw FileDigestError(
+            throw SpecError(
                 .invalidIgnoreFile, path: source,
                 message: "\(source): pattern \(PythonRepr.repr(shown)) is invalid (\(bad.compileError!)); "
                     + "fix or remove that line")
@@ -22,9 +22,9 @@ public struct DockerIgnore: Sendable {
 
     /// flytekit's `DockerIgnore._parse`: the lines of `.dockerignore` (universal newlines, UTF-8), dropping lines
     /// that start with `#` (before stripping) and stripping the rest with `str.strip()`.
-    public init(fileContents: [UInt8], path: String) throws(FileDigestError) {
+    public init(fileContents: [UInt8], path: String) throws(SpecError) {
         guard let text = String(validating: fileContents, as: UTF8.self) else {
-            throw FileDigestError(
+            throw SpecError(
                 .invalidIgnoreFile, path: path,
                 message: "\(path) is not valid UTF-8 (flytekit cannot read it either); save it as UTF-8")
         }

@@ -99,10 +99,11 @@ enum FileSystem {
     static func hashContents(
         of path: [UInt8], into hasher: inout Insecure.MD5, buffer: inout [UInt8],
         shownPath: @autoclosure () -> String
-    ) throws(FileDigestError) {
+    ) throws(SpecError) {
         guard isValid(path) else {
-            throw FileDigestError(
-                .unreadable, path: shownPath(), message: "cannot read \(shownPath()): embedded null byte in the path")
+            throw SpecError(
+                .unreadableFile, path: shownPath(),
+                message: "cannot read \(shownPath()): embedded null byte in the path")
         }
         let fd = withCPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw unreadable(shownPath(), errno) }
@@ -119,9 +120,9 @@ enum FileSystem {
         }
     }
 
-    static func unreadable(_ path: String, _ code: Int32) -> FileDigestError {
-        FileDigestError(
-            .unreadable, path: path,
+    static func unreadable(_ path: String, _ code: Int32) -> SpecError {
+        SpecError(
+            .unreadableFile, path: path,
             message: "cannot read \(path): \(String(cString: strerror(code))); fix its permissions or remove it")
     }
 

@@ -18,7 +18,7 @@ final class GitIgnore {
 
     init(
         root: PyStr, rootPath: [UInt8], workingDirectory: [UInt8], environment: [String: String]
-    ) throws(FileDigestError) {
+    ) throws(SpecError) {
         self.root = root
         self.rootPath = rootPath
         self.workingDirectory = workingDirectory
@@ -29,7 +29,7 @@ final class GitIgnore {
     }
 
     /// `GitIgnore._is_ignored(path)` for a path relative to the root (or, with a relative root, to the CWD).
-    func isIgnored(_ path: PyStr) throws(FileDigestError) -> Bool {
+    func isIgnored(_ path: PyStr) throws(SpecError) -> Bool {
         guard !ignoredFiles.isEmpty else { return false }
         let posix = PyPath.asPosix(path)
         if ignoredFiles.contains(posix) { return true }
@@ -59,7 +59,7 @@ final class GitIgnore {
     /// missing, cannot start or exits non-zero.
     static func listIgnored(
         _ git: String?, extra: [String], in directory: [UInt8], environment: [String: String], shownRoot: String
-    ) throws(FileDigestError) -> Set<PyStr> {
+    ) throws(SpecError) -> Set<PyStr> {
         guard let git else { return [] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: git)
@@ -79,7 +79,7 @@ final class GitIgnore {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else { return [] }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw FileDigestError(
+            throw SpecError(
                 .gitOutput, path: shownRoot,
                 message: "git ls-files in \(shownRoot) printed non-UTF-8 names (flytekit fails on them too); "
                     + "rename those files or set core.quotePath=true")

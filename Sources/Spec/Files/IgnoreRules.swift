@@ -27,7 +27,7 @@ public final class IgnoreRules {
     public init(
         root: String, workingDirectory: String,
         environment: [String: String] = ProcessInfo.processInfo.environment, useGit: Bool = true
-    ) throws(FileDigestError) {
+    ) throws(SpecError) {
         self.root = root
         rootText = PyPath.from(root)
         self.workingDirectory = FileSystem.absoluteWorkingDirectory(workingDirectory)
@@ -50,7 +50,7 @@ public final class IgnoreRules {
     }
 
     /// `IgnoreGroup.is_ignored(path)`.
-    public func isIgnored(_ path: String) throws(FileDigestError) -> Bool {
+    public func isIgnored(_ path: String) throws(SpecError) -> Bool {
         var text = PyPath.from(path)
         if PyPath.isAbsolute(text) {
             text = PyPath.relpath(text, rootText, cwd: PyPath.decode(workingDirectory))
@@ -59,13 +59,13 @@ public final class IgnoreRules {
     }
 
     /// The group's check for a path that is already relative (or stays CWD-relative for a relative root).
-    func isIgnored(relative path: PyStr) throws(FileDigestError) -> Bool {
+    func isIgnored(relative path: PyStr) throws(SpecError) -> Bool {
         if let git, try git.isIgnored(path) { return true }
         if docker.matches(path) { return true }
         return StandardIgnore.isIgnored(path)
     }
 
-    static func readAll(_ path: [UInt8], shownPath: String) throws(FileDigestError) -> [UInt8] {
+    static func readAll(_ path: [UInt8], shownPath: String) throws(SpecError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: String(decoding: path, as: UTF8.self)) else {
             throw FileSystem.unreadable(shownPath, EACCES)
         }
@@ -73,8 +73,8 @@ public final class IgnoreRules {
         do {
             return Array(try handle.readToEnd() ?? Data())
         } catch {
-            throw FileDigestError(
-                .unreadable, path: shownPath, message: "cannot read \(shownPath): \(error); fix its permissions")
+            throw SpecError(
+                .unreadableFile, path: shownPath, message: "cannot read \(shownPath): \(error); fix its permissions")
         }
     }
 }

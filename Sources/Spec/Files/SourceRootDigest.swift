@@ -30,12 +30,12 @@ public enum SourceRootDigest {
     public static func compute(
         root: String, workingDirectory: String, mode: Mode,
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(FileDigestError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String]) {
         let cwd = FileSystem.absoluteWorkingDirectory(workingDirectory)
         let rootText = PyPath.from(root)
         let rootPath = FileSystem.resolve(rootText, workingDirectory: cwd)
         guard !rootPath.isEmpty, FileSystem.kind(rootPath) == .directory else {
-            throw FileDigestError(
+            throw SpecError(
                 .notADirectory, path: root,
                 message: "source_root \(PythonRepr.repr(root)) is not a directory"
                     + (PyPath.isAbsolute(rootText) ? "" : " (relative to \(String(decoding: cwd, as: UTF8.self)))")
@@ -59,11 +59,11 @@ public enum SourceRootDigest {
 
     private static func hashAll(
         root: PyStr, rootPath: [UInt8], rules: IgnoreRules
-    ) throws(FileDigestError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String]) {
         let absolute = PyPath.isAbsolute(root)
         let prefix: PyStr = root.last == PyPath.slash ? root : root + [PyPath.slash]
         var selected: [Selected] = []
-        try DirectoryWalker.walk(rootPath, prune: { $0 != Array(".git".utf8) }) { directory throws(FileDigestError) in
+        try DirectoryWalker.walk(rootPath, prune: { $0 != Array(".git".utf8) }) { directory throws(SpecError) in
             for file in directory.files {
                 if file.kind == .missing || file.kind == .socket { continue }
                 let components = directory.components + [file.name]
@@ -75,7 +75,7 @@ public enum SourceRootDigest {
                 }
                 guard relativeText.allSatisfy({ $0 < 0xDC80 || $0 > 0xDCFF }) else {
                     let shown = PyPath.string(prefix + relativeText)
-                    throw FileDigestError(
+                    throw SpecError(
                         .undecodableName, path: shown,
                         message: "\(shown): file name is not valid UTF-8 (flytekit fails with UnicodeEncodeError); "
                             + "rename it or ignore it in .dockerignore")
@@ -97,7 +97,7 @@ public enum SourceRootDigest {
 
     private static func hashModules(
         _ modules: [String], root: PyStr, cwd: [UInt8]
-    ) throws(FileDigestError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String]) {
         let cwdText = PyPath.decode(cwd)
         var files = modules.map(PyPath.from).filter { PyPath.isInDirectory($0, root) }
         files.sort { $0.lexicographicallyPrecedes($1) }
@@ -109,8 +109,8 @@ public enum SourceRootDigest {
             let path = FileSystem.resolve(file, workingDirectory: cwd)
             let kind = FileSystem.kind(path)
             if kind == .missing {
-                throw FileDigestError(
-                    .unreadable, path: shown,
+                throw SpecError(
+                    .unreadableFile, path: shown,
                     message: "loaded module file \(shown) does not exist; re-run after the module file is restored")
             }
             try DirectoryWalker.checkReadable(kind, shownPath: shown)

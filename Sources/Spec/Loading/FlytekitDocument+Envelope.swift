@@ -13,9 +13,9 @@ extension FlytekitDocument {
             self.root = root
         }
 
-        mutating func document(environment: [String: String]) throws(SpecLoadError) -> FlytekitDocument {
+        mutating func document(environment: [String: String]) throws(SpecError) -> FlytekitDocument {
             guard case .mapping(let pairs) = root.content else {
-                throw SpecLoadError(problems: [
+                throw SpecError(diagnostics: [
                     problem(root, nil, "the flytekit document must be a JSON object written by the imagespec plugin")
                 ])
             }
@@ -66,7 +66,7 @@ extension FlytekitDocument {
                         problem(
                             pythonTypes["source_copy_mode"], "python_types.source_copy_mode",
                             "must be \"str\" (got \(mode))"))
-                    throw SpecLoadError(problems: problems, warnings: interpreter.warnings)
+                    throw SpecError(diagnostics: problems, warnings: interpreter.warnings)
                 }
                 if case .enumMember(_, let name, _)? = current.value(of: .sourceCopyMode) {
                     do {
@@ -78,8 +78,8 @@ extension FlytekitDocument {
                 spec = current
             }
             guard problems.isEmpty, let spec, let imageName, let tag, let id, let cwd else {
-                throw SpecLoadError(
-                    problems: problems.isEmpty ? [problem(root, nil, "unreadable")] : problems,
+                throw SpecError(
+                    diagnostics: problems.isEmpty ? [problem(root, nil, "unreadable")] : problems,
                     warnings: interpreter.warnings)
             }
             let context = NamingContext(

@@ -56,9 +56,9 @@ public struct FlytekitDocument: Sendable {
     /// Reads the document at `path`.
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(SpecLoadError) -> FlytekitDocument {
+    ) throws(SpecError) -> FlytekitDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecLoadError(problems: [
+            throw SpecError(diagnostics: [
                 SpecDiagnostic(
                     .error, file: path, location: nil, field: nil,
                     message: "cannot read the flytekit document — check the path (the plugin writes it)")
@@ -70,10 +70,10 @@ public struct FlytekitDocument: Sendable {
     /// Reads a document from bytes (`file` is only used in messages).
     public static func load(
         bytes: [UInt8], file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(SpecLoadError) -> FlytekitDocument {
+    ) throws(SpecError) -> FlytekitDocument {
         var reader = JSONSpecReader(file: file)
         guard let root = reader.read(bytes: bytes) else {
-            throw SpecLoadError(problems: reader.problems)
+            throw SpecError(diagnostics: reader.problems)
         }
         var envelope = Envelope(file: file, root: root)
         return try envelope.document(environment: environment)
@@ -81,10 +81,10 @@ public struct FlytekitDocument: Sendable {
 
     /// flytekit's name recomputed by imagespec from the document, checked against flytekit's: a difference is an
     /// error naming both (never build an image under a name flytekit does not use).
-    public func checkedNaming() throws(SpecLoadError) -> ImageNaming {
+    public func checkedNaming() throws(SpecError) -> ImageNaming {
         let naming = try loaded.naming()
         guard naming.imageName == imageName else {
-            throw SpecLoadError(problems: [
+            throw SpecError(diagnostics: [
                 SpecDiagnostic(
                     .error, file: loaded.file, location: nil, field: nil,
                     message: "imagespec names this spec \(naming.imageName) but flytekit named it \(imageName) — "

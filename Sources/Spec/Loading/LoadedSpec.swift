@@ -14,21 +14,21 @@ public struct LoadedSpec: Sendable {
     let locations: [ImageSpecField: SourceLocation]
 
     /// Names the spec (see `ImageSpec.naming(in:)`); errors name the file, line and field.
-    public func naming() throws(SpecLoadError) -> ImageNaming {
+    public func naming() throws(SpecError) -> ImageNaming {
         do {
             return try spec.naming(in: context)
         } catch {
-            throw SpecLoadError(problems: [diagnostic(for: error)], warnings: warnings)
+            throw SpecError(diagnostics: [diagnostic(for: error)], warnings: warnings)
         }
     }
 
     /// flytekit's `image_name()` for the spec.
-    public func imageName() throws(SpecLoadError) -> String {
+    public func imageName() throws(SpecError) -> String {
         try naming().imageName
     }
 
     /// A located, one-line diagnostic for a model error.
-    func diagnostic(for error: ImageSpecError) -> SpecDiagnostic {
+    func diagnostic(for error: SpecError) -> SpecDiagnostic {
         SpecDiagnostic(
             .error, file: file, location: error.field.flatMap { locations[$0] }, field: error.field?.pythonName,
             message: error.message)

@@ -15,7 +15,7 @@ public enum SpecLoader {
     /// the file's directory as working directory and this host's machine.
     public static func load(
         path: String, format: SpecFormat? = nil, context: NamingContext? = nil
-    ) throws(SpecLoadError) -> LoadedSpec {
+    ) throws(SpecError) -> LoadedSpec {
         let bytes = try readFile(path)
         return try load(
             bytes: bytes, format: format ?? SpecFormat.guess(path: path), file: path,
@@ -25,17 +25,17 @@ public enum SpecLoader {
     /// Loads spec text (`file` is only used in messages).
     public static func load(
         text: String, format: SpecFormat, file: String? = nil, context: NamingContext = NamingContext()
-    ) throws(SpecLoadError) -> LoadedSpec {
+    ) throws(SpecError) -> LoadedSpec {
         try load(bytes: Array(text.utf8), format: format, file: file, context: context)
     }
 
     /// Loads spec bytes (`file` is only used in messages).
     public static func load(
         bytes: [UInt8], format: SpecFormat, file: String? = nil, context: NamingContext = NamingContext()
-    ) throws(SpecLoadError) -> LoadedSpec {
+    ) throws(SpecError) -> LoadedSpec {
         let parsed = parse(bytes: bytes, format: format, file: file, context: context)
         guard parsed.problems.isEmpty, let loaded = parsed.loaded else {
-            throw SpecLoadError(problems: parsed.problems, warnings: parsed.warnings)
+            throw SpecError(diagnostics: parsed.problems, warnings: parsed.warnings)
         }
         return loaded
     }
@@ -44,7 +44,7 @@ public enum SpecLoader {
     /// directory unless `context` says otherwise). One call for callers such as `imagespec exists`.
     public static func imageName(
         ofSpecAt path: String, format: SpecFormat? = nil, context: NamingContext? = nil
-    ) throws(SpecLoadError) -> String {
+    ) throws(SpecError) -> String {
         try load(path: path, format: format, context: context).imageName()
     }
 
@@ -62,7 +62,7 @@ public enum SpecLoader {
         do {
             bytes = try readFile(path)
         } catch {
-            return ValidationReport(problems: error.problems, warnings: [], naming: nil)
+            return ValidationReport(problems: error.diagnostics, warnings: [], naming: nil)
         }
         return validate(
             bytes: bytes, format: format ?? SpecFormat.guess(path: path), file: path,
@@ -85,7 +85,7 @@ public enum SpecLoader {
         do {
             return ValidationReport(problems: [], warnings: warnings, naming: try loaded.naming())
         } catch {
-            return ValidationReport(problems: error.problems, warnings: warnings, naming: nil)
+            return ValidationReport(problems: error.diagnostics, warnings: warnings, naming: nil)
         }
     }
 
@@ -187,7 +187,7 @@ public enum SpecLoader {
         return problems
     }
 
-    private static func readFile(_ path: String) throws(SpecLoadError) -> [UInt8] {
+    private static func readFile(_ path: String) throws(SpecError) -> [UInt8] {
         var isDirectory: ObjCBool = false
         let problem: String
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -199,7 +199,7 @@ public enum SpecLoader {
         } else {
             problem = "cannot read the file — check its permissions"
         }
-        throw SpecLoadError(problems: [
+        throw SpecError(diagnostics: [
             SpecDiagnostic(.error, file: path, location: nil, field: nil, message: problem)
         ])
     }

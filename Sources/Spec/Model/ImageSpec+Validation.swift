@@ -1,14 +1,14 @@
 extension ImageSpec {
     /// flytekit's `__post_init__` (image_spec.py L114–179), in its order. Mutates `storage` the way Python mutates
     /// the instance (lowercasing, defaults) and throws what Python would raise.
-    mutating func postInit(hostMachine: String) throws(ImageSpecError) {
+    mutating func postInit(hostMachine: String) throws(SpecError) {
         // self.name = self.name.lower()
         guard case .str(let name)? = storage[.name] else {
             let value = storage[.name] ?? .none
-            throw ImageSpecError(
+            throw SpecError(
                 .wrongType, field: .name,
                 message: "must be a string (got \(PyValueDescription.kind(of: value))) — write name: my-image",
-                pythonExceptionType: "AttributeError",
+                pythonException: .attributeError,
                 pythonMessage: "'\(PyValueDescription.pythonTypeName(value))' object has no attribute 'lower'")
         }
         storage[.name] = .str(PythonUnicode.lower(name))
@@ -17,22 +17,22 @@ extension ImageSpec {
         if PyValueDescription.isTruthy(storage[.registry]) {
             guard case .str(let registry)? = storage[.registry] else {
                 let value = storage[.registry]!
-                throw ImageSpecError(
+                throw SpecError(
                     .wrongType, field: .registry,
                     message: "must be a string (got \(PyValueDescription.kind(of: value))) — write "
                         + "registry: ghcr.io/my-org",
-                    pythonExceptionType: "AttributeError",
+                    pythonException: .attributeError,
                     pythonMessage: "'\(PyValueDescription.pythonTypeName(value))' object has no attribute 'lower'")
             }
             let lowered = PythonUnicode.lower(registry)
             storage[.registry] = .str(lowered)
             guard RegistryNameValidator.isValid(lowered) else {
-                throw ImageSpecError(
+                throw SpecError(
                     .invalidRegistry, field: .registry,
                     message: "\(PythonRepr.repr(.str(lowered))) is not a valid container registry name — expected "
                         + "'localhost:30000', 'ghcr.io/username' or 'docker.io/username' "
                         + "(no tag, no scheme, no spaces)",
-                    pythonExceptionType: "ValueError",
+                    pythonException: .valueError,
                     pythonMessage: "Invalid container registry name: '\(lowered)'.")
             }
         }
@@ -60,11 +60,11 @@ extension ImageSpec {
             }
             guard case .list(let items) = value, items.allSatisfy({ if case .str = $0 { true } else { false } })
             else {
-                throw ImageSpecError(
+                throw SpecError(
                     .notAListOfStrings, field: field,
                     message: "must be a list of strings (got \(Self.listProblem(value))) — write "
                         + "\(field.pythonName): [\(Self.example(for: field))]",
-                    pythonExceptionType: "ValueError",
+                    pythonException: .valueError,
                     pythonMessage: "\(field.pythonName) must be a list of strings or None")
             }
         }
@@ -83,11 +83,11 @@ extension ImageSpec {
                 valid = false
             }
             guard valid else {
-                throw ImageSpecError(
+                throw SpecError(
                     .invalidPipSecretMounts, field: .pipSecretMounts,
                     message: "must be a list of [source, target] pairs of strings — write "
                         + "pip_secret_mounts: [[.netrc, /root/.netrc]]",
-                    pythonExceptionType: "ValueError",
+                    pythonException: .valueError,
                     pythonMessage: "pip_secret_mounts must be a list of tuples of two strings or None")
             }
         }
@@ -95,11 +95,11 @@ extension ImageSpec {
         // builder_options must be a dict
         if let options = storage[.builderOptions] {
             guard case .dict = options else {
-                throw ImageSpecError(
+                throw SpecError(
                     .builderOptionsNotADict, field: .builderOptions,
                     message: "must be a mapping (got \(PyValueDescription.kind(of: options))) — write "
                         + "builder_options: {key: value}",
-                    pythonExceptionType: "ValueError", pythonMessage: "builder_options must be a dictionary or None")
+                    pythonException: .valueError, pythonMessage: "builder_options must be a dictionary or None")
             }
         }
     }

@@ -54,7 +54,7 @@ public struct ImageSpec: Sendable, Hashable {
         builderOptions: KeyValuePairs<String, PyValue>? = nil,
         builderConfig: KeyValuePairs<String, PyValue>? = nil,
         hostMachine: String = HostMachine.current
-    ) throws(ImageSpecError) {
+    ) throws(SpecError) {
         var values: [ImageSpecField: PyValue] = [.name: .str(name)]
         func set(_ field: ImageSpecField, _ value: PyValue?) {
             if let value {
@@ -107,32 +107,32 @@ public struct ImageSpec: Sendable, Hashable {
     /// behave as the enum; a plain `str` is kept as a string, as flytekit does for YAML files.
     public init(
         pythonArguments arguments: PyDict, baseImage: ImageSpec? = nil, hostMachine: String = HostMachine.current
-    ) throws(ImageSpecError) {
+    ) throws(SpecError) {
         var values: [ImageSpecField: PyValue] = [:]
         var base: BaseImage? = baseImage.map(BaseImage.spec)
         for entry in arguments.entries {
             guard case let .str(key) = entry.key else {
-                throw ImageSpecError(
+                throw SpecError(
                     .unknownField, field: nil, message: "keys must be field names (got \(PythonRepr.repr(entry.key)))",
-                    pythonExceptionType: "TypeError", pythonMessage: "keywords must be strings")
+                    pythonException: .typeError, pythonMessage: "keywords must be strings")
             }
             guard let field = ImageSpecField(pythonName: key) else {
-                throw ImageSpecError(
+                throw SpecError(
                     .unknownField, field: nil, message: Self.unknownFieldMessage(key),
-                    pythonExceptionType: "TypeError",
+                    pythonException: .typeError,
                     pythonMessage:
                         "ImageSpec.__init__() got an unexpected keyword argument \(PythonRepr.repr(.str(key)))")
             }
             if field == .baseImage {
                 guard base == nil else {
-                    throw ImageSpecError(
+                    throw SpecError(
                         .wrongType, field: .baseImage, message: "given twice (as a value and as a nested spec)")
                 }
                 switch entry.value {
                 case .none: base = nil
                 case .str(let reference): base = .reference(reference)
                 default:
-                    throw ImageSpecError(
+                    throw SpecError(
                         .wrongType, field: .baseImage,
                         message: "must be an image reference string or a nested ImageSpec "
                             + "(got \(PyValueDescription.kind(of: entry.value)))")

@@ -14,12 +14,12 @@ extension ImageSpec {
     }
 
     /// flytekit's `tag` in `context`.
-    public func tag(in context: NamingContext = NamingContext()) throws(ImageSpecError) -> String {
+    public func tag(in context: NamingContext = NamingContext()) throws(SpecError) -> String {
         try naming(in: context).tag
     }
 
     /// flytekit's `image_name()` in `context`: `registry/name:tag`, or `name:tag` without a registry.
-    public func imageName(in context: NamingContext = NamingContext()) throws(ImageSpecError) -> String {
+    public func imageName(in context: NamingContext = NamingContext()) throws(SpecError) -> String {
         try naming(in: context).imageName
     }
 
@@ -31,7 +31,7 @@ extension ImageSpec {
     ///
     /// Not reproduced: flytekit's `ImageBuildEngine._IMAGE_NAME_TO_REAL_NAME` lookup, which lets a builder that ran
     /// in the same Python process substitute another name (e.g. a digest-pinned one).
-    public func naming(in context: NamingContext = NamingContext()) throws(ImageSpecError) -> ImageNaming {
+    public func naming(in context: NamingContext = NamingContext()) throws(SpecError) -> ImageNaming {
         var substitutions: [ImageSpecField: PyValue?] = [:]
 
         // 2. nested base spec -> its image_name()
@@ -47,11 +47,11 @@ extension ImageSpec {
         var sourceFiles: [String]?
         if let mode = storage[.sourceCopyMode], mode != CopyFileDetection.noCopy.pyValue {
             guard PyValueDescription.isTruthy(storage[.sourceRoot]) else {
-                throw ImageSpecError(
+                throw SpecError(
                     .sourceRootRequired, field: .sourceCopyMode,
                     message: "source_copy_mode \(PythonRepr.repr(mode)) needs source_root — set source_root to "
                         + "your project directory or remove source_copy_mode",
-                    pythonExceptionType: "ValueError",
+                    pythonException: .valueError,
                     pythonMessage: "Field source_root for image spec \(name) must be set when copy is set")
             }
             guard case .str(let root)? = storage[.sourceRoot] else {
@@ -71,7 +71,7 @@ extension ImageSpec {
                 case let paths = items.compactMap({ item -> String? in if case .str(let s) = item { s } else { nil } }),
                 paths.count == items.count
             else {
-                throw ImageSpecError(
+                throw SpecError(
                     .wrongType, field: .copy,
                     message: "must be a list of strings (got \(Self.listProblem(copyValue))) — write copy: "
                         + "[data/config.yaml]")
@@ -79,7 +79,7 @@ extension ImageSpec {
             do {
                 copyDigest = try CopyDigest.compute(paths: paths, workingDirectory: context.workingDirectory)
             } catch {
-                throw ImageSpecError(.unreadable, field: .copy, message: error.message)
+                throw SpecError(.unreadable, field: .copy, message: error.message)
             }
             substitutions[.copy] = .str(copyDigest!)
         }
@@ -106,20 +106,20 @@ extension ImageSpec {
         // 8. tag_format
         if let format = storage[.tagFormat], PyValueDescription.isTruthy(format) {
             guard case .str(let template) = format else {
-                throw ImageSpecError(
+                throw SpecError(
                     .wrongType, field: .tagFormat,
                     message: "must be a string (got \(PyValueDescription.kind(of: format))) — write tag_format: "
                         + "\"{spec_hash}-dev\"",
-                    pythonExceptionType: "AttributeError",
+                    pythonException: .attributeError,
                     pythonMessage: "'\(PyValueDescription.pythonTypeName(format))' object has no attribute 'format'")
             }
             do {
                 tag = try PythonFormat.format(template, arguments: ["spec_hash": tag])
             } catch {
-                throw ImageSpecError(
+                throw SpecError(
                     .invalidTagFormat, field: .tagFormat,
                     message: error.message,
-                    pythonExceptionType: error.exception.rawValue, pythonMessage: error.pythonMessage)
+                    pythonException: error.pythonException, pythonMessage: error.pythonMessage)
             }
         }
 
@@ -163,7 +163,7 @@ extension ImageSpec {
 
     private static func sourceRootDigest(
         root: String, loadedModules: Bool, context: NamingContext
-    ) throws(ImageSpecError) -> (String, [String]) {
+    ) throws(SpecError) -> (String, [String]) {
         let mode: SourceRootDigest.Mode
         if let files = context.sourceRootFiles {
             mode = .files(files)
@@ -171,7 +171,7 @@ extension ImageSpec {
             if let modules = context.loadedModuleFiles {
                 mode = .files(modules)
             } else if root.hasPrefix("/") {
-                throw ImageSpecError(
+                throw SpecError(
                     .invalidValue, field: .sourceCopyMode,
                     message: "source_copy_mode LOADED_MODULES (the default when source_root is set) hashes the "
                         + "modules the flytekit process imported, which only the flytekit plugin knows — set "
@@ -189,20 +189,20 @@ extension ImageSpec {
             return (result.digest, result.files)
         } catch {
             guard error.kind == .notADirectory else {
-                throw ImageSpecError(.unreadable, field: .sourceRoot, message: error.message)
+                throw SpecError(.unreadable, field: .sourceRoot, message: error.message)
             }
             // flytekit's GitIgnore runs `git ls-files` with cwd=source_root, which raises like this.
             if root.unicodeScalars.contains("\0") {
-                throw ImageSpecError(
-                    .unreadable, field: .sourceRoot, message: error.message, pythonExceptionType: "ValueError",
+                throw SpecError(
+                    .unreadable, field: .sourceRoot, message: error.message, pythonException: .valueError,
                     pythonMessage: "embedded null byte")
             }
             let resolved =
                 root.hasPrefix("/") ? root : (context.workingDirectory as NSString).appendingPathComponent(root)
             let exists = FileManager.default.fileExists(atPath: resolved)
-            throw ImageSpecError(
+            throw SpecError(
                 .unreadable, field: .sourceRoot, message: error.message,
-                pythonExceptionType: exists ? "NotADirectoryError" : "FileNotFoundError",
+                pythonException: exists ? .notADirectoryError : .fileNotFoundError,
                 pythonMessage: exists
                     ? "[Errno 20] Not a directory: \(PythonRepr.repr(.str(root)))"
                     : "[Errno 2] No such file or directory: \(PythonRepr.repr(.str(root)))")
@@ -210,48 +210,48 @@ extension ImageSpec {
     }
 
     /// `pathlib.Path(path).read_bytes()` relative to `workingDirectory`, with Python's errors.
-    private static func readRequirements(_ path: String, workingDirectory: String) throws(ImageSpecError) -> Data {
+    private static func readRequirements(_ path: String, workingDirectory: String) throws(SpecError) -> Data {
         let quoted = PythonRepr.repr(.str(path))
         // Python's errors name str(Path(path)), which drops a trailing slash, `.` components and doubled slashes.
         let pythonQuoted = PythonRepr.repr(.str(PyPath.string(PyPath.pathlibString(PyPath.from(path)))))
         guard !path.unicodeScalars.contains("\0") else {
-            throw ImageSpecError(
+            throw SpecError(
                 .unreadable, field: .requirements,
                 message: "path \(quoted) contains a NUL character — fix the path",
-                pythonExceptionType: "ValueError", pythonMessage: "embedded null byte")
+                pythonException: .valueError, pythonMessage: "embedded null byte")
         }
         let resolved = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-            throw ImageSpecError(
+            throw SpecError(
                 .fileNotFound, field: .requirements,
                 message: "file \(quoted) does not exist (looked for \(resolved)) — fix the path; relative paths "
                     + "are resolved against the spec file's directory (or --cwd)",
-                pythonExceptionType: "FileNotFoundError",
+                pythonException: .fileNotFoundError,
                 pythonMessage: "[Errno 2] No such file or directory: \(pythonQuoted)")
         }
         guard !isDirectory.boolValue else {
-            throw ImageSpecError(
+            throw SpecError(
                 .unreadable, field: .requirements,
                 message: "\(quoted) is a directory (\(resolved)) — point requirements at a requirements.txt, "
                     + "uv.lock or poetry.lock file",
-                pythonExceptionType: "IsADirectoryError", pythonMessage: "[Errno 21] Is a directory: \(pythonQuoted)")
+                pythonException: .isADirectoryError, pythonMessage: "[Errno 21] Is a directory: \(pythonQuoted)")
         }
         guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw ImageSpecError(
+            throw SpecError(
                 .unreadable, field: .requirements,
                 message: "cannot read \(quoted) (\(resolved)) — check its permissions",
-                pythonExceptionType: "PermissionError", pythonMessage: "[Errno 13] Permission denied: \(quoted)")
+                pythonException: .permissionError, pythonMessage: "[Errno 13] Permission denied: \(quoted)")
         }
         return data
     }
 
-    private static func pathTypeError(_ field: ImageSpecField, _ value: PyValue) -> ImageSpecError {
-        ImageSpecError(
+    private static func pathTypeError(_ field: ImageSpecField, _ value: PyValue) -> SpecError {
+        SpecError(
             .wrongType, field: field,
             message: "must be a path string (got \(PyValueDescription.kind(of: value))) — write "
                 + "\(field.pythonName): \"path/relative/to/the/spec\"",
-            pythonExceptionType: "TypeError",
+            pythonException: .typeError,
             pythonMessage: "expected str, bytes or os.PathLike object, not \(PyValueDescription.pythonTypeName(value))")
     }
 }

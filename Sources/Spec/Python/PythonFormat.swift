@@ -5,7 +5,7 @@
 /// string format-spec mini-language (`[[fill]align][0][width][.precision][s]`, e.g. `{spec_hash:.8}`,
 /// `{spec_hash:>30}`, `{spec_hash:*^26}`) including nested fields inside the spec (`{spec_hash:>{w}}`); indexing a
 /// string with a non-negative integer (`{spec_hash[0]}` is the first character). Every input CPython rejects is
-/// rejected with the same exception class and message (`PythonFormatError.pythonMessage`): unknown names
+/// rejected with the same exception class and message (`SpecError.pythonMessage`): unknown names
 /// (`KeyError`), positional fields `{}`/`{0}` (`IndexError`: there are no positional arguments), unbalanced braces,
 /// bad specs such as `{spec_hash:d}` or `{spec_hash:+}` (`ValueError`).
 ///
@@ -17,7 +17,7 @@ public enum PythonFormat {
     public static let maximumWidth = 1 << 20
 
     /// `template.format(**arguments)`.
-    public static func format(_ template: String, arguments: [String: String]) throws(PythonFormatError) -> String {
+    public static func format(_ template: String, arguments: [String: String]) throws(SpecError) -> String {
         var formatter = PythonFormatter(arguments: arguments)
         let result = try formatter.build(Array(template.unicodeScalars), depth: 2)
         var view = String.UnicodeScalarView()

@@ -14,7 +14,7 @@ struct PythonFormatter {
     }
 
     /// CPython's `build_string` + `MarkupIterator`.
-    mutating func build(_ s: Scalars, depth: Int) throws(PythonFormatError) -> Scalars {
+    mutating func build(_ s: Scalars, depth: Int) throws(SpecError) -> Scalars {
         guard depth > 0 else { throw valueError("Max string recursion exceeded") }
         var out = Scalars()
         var pos = 0
@@ -63,7 +63,7 @@ struct PythonFormatter {
     }
 
     /// CPython's `parse_field`; `pos` is just after the opening `{`.
-    func parseField(_ s: Scalars, _ pos: inout Int) throws(PythonFormatError) -> Field {
+    func parseField(_ s: Scalars, _ pos: inout Int) throws(SpecError) -> Field {
         let nameStart = pos
         var c: Unicode.Scalar = "\0"
         scan: while pos < s.count {
@@ -116,7 +116,7 @@ struct PythonFormatter {
     }
 
     /// CPython's `output_markup`: look the field up, convert, expand the spec, format.
-    mutating func render(_ field: Field, depth: Int) throws(PythonFormatError) -> Scalars {
+    mutating func render(_ field: Field, depth: Int) throws(SpecError) -> Scalars {
         var value = try lookUp(field.name)
         if let conversion = field.conversion {
             let text = String(String.UnicodeScalarView(value))
@@ -137,7 +137,7 @@ struct PythonFormatter {
     }
 
     /// CPython's `get_field_object` for a call with no positional arguments and string keyword arguments.
-    mutating func lookUp(_ name: ArraySlice<Unicode.Scalar>) throws(PythonFormatError) -> Scalars {
+    mutating func lookUp(_ name: ArraySlice<Unicode.Scalar>) throws(SpecError) -> Scalars {
         var split = name.startIndex
         while split < name.endIndex && name[split] != "." && name[split] != "[" { split += 1 }
         let first = name[name.startIndex..<split]
@@ -153,17 +153,20 @@ struct PythonFormatter {
             }
             let position = isEmpty ? nextAutomaticIndex : index!
             if isEmpty { nextAutomaticIndex += 1 }
-            throw PythonFormatError(
-                .indexError, pythonMessage: "Replacement index \(position) out of range for positional args tuple",
+            throw SpecError(
+                .invalidFormatString,
                 message: "format string has a positional field {\(String(String.UnicodeScalarView(first)))}; "
-                    + "use a named field instead: \(allowedFields)")
+                    + "use a named field instead: \(allowedFields)",
+                pythonException: .indexError,
+                pythonMessage: "Replacement index \(position) out of range for positional args tuple")
         }
         guard let argument = arguments.first(where: { $0.name.elementsEqual(first) }) else {
             let key = String(String.UnicodeScalarView(first))
-            throw PythonFormatError(
-                .keyError, pythonMessage: PythonRepr.repr(key),
+            throw SpecError(
+                .invalidFormatString,
                 message:
-                    "unknown field {\(key)} in format string; \(allowedFields) (write {{ and }} for literal braces)")
+                    "unknown field {\(key)} in format string; \(allowedFields) (write {{ and }} for literal braces)",
+                pythonException: .keyError, pythonMessage: PythonRepr.repr(key))
         }
         var value = argument.value
         var pos = split
@@ -188,19 +191,22 @@ struct PythonFormatter {
             if item.isEmpty { throw valueError("Empty attribute in format string") }
             let shown = String(String.UnicodeScalarView(name))
             if opener == "." {
-                throw PythonFormatError(
-                    .attributeError, pythonMessage: "'str' object has no stable attribute value",
-                    message: "attribute access {\(shown)} is not supported in format string; \(allowedFields)")
+                throw SpecError(
+                    .invalidFormatString,
+                    message: "attribute access {\(shown)} is not supported in format string; \(allowedFields)",
+                    pythonException: .attributeError, pythonMessage: "'str' object has no stable attribute value")
             }
             guard let itemIndex else {
-                throw PythonFormatError(
-                    .typeError, pythonMessage: "string indices must be integers, not 'str'",
-                    message: "{\(shown)}: a string can only be indexed with a non-negative integer")
+                throw SpecError(
+                    .invalidFormatString,
+                    message: "{\(shown)}: a string can only be indexed with a non-negative integer",
+                    pythonException: .typeError, pythonMessage: "string indices must be integers, not 'str'")
             }
             guard itemIndex < value.count else {
-                throw PythonFormatError(
-                    .indexError, pythonMessage: "string index out of range",
-                    message: "{\(shown)}: index \(itemIndex) is past the end of a \(value.count)-character value")
+                throw SpecError(
+                    .invalidFormatString,
+                    message: "{\(shown)}: index \(itemIndex) is past the end of a \(value.count)-character value",
+                    pythonException: .indexError, pythonMessage: "string index out of range")
             }
             value = [value[itemIndex]]
         }
@@ -217,7 +223,7 @@ struct PythonFormatter {
     }
 
     /// CPython's `get_integer` on a field name part: `nil` when empty or not all decimal digits.
-    func decimalInteger(_ s: ArraySlice<Unicode.Scalar>) throws(PythonFormatError) -> Int? {
+    func decimalInteger(_ s: ArraySlice<Unicode.Scalar>) throws(SpecError) -> Int? {
         guard !s.isEmpty else { return nil }
         var accumulator = 0
         for scalar in s {
@@ -230,7 +236,9 @@ struct PythonFormatter {
         return accumulator
     }
 
-    func valueError(_ text: String) -> PythonFormatError {
-        PythonFormatError(.valueError, pythonMessage: text, message: "invalid format string: \(text)")
+    func valueError(_ text: String) -> SpecError {
+        SpecError(
+            .invalidFormatString, message: "invalid format string: \(text)", pythonException: .valueError,
+            pythonMessage: text)
     }
 }

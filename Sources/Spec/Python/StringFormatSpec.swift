@@ -1,7 +1,7 @@
 /// CPython's `str.__format__(spec)`: `parse_internal_render_format_spec` (default type `s`, default alignment `<`)
 /// followed by `format_string_internal`.
 enum StringFormatSpec {
-    static func apply(_ spec: [Unicode.Scalar], to value: [Unicode.Scalar]) throws(PythonFormatError) -> [Unicode
+    static func apply(_ spec: [Unicode.Scalar], to value: [Unicode.Scalar]) throws(SpecError) -> [Unicode
         .Scalar]
     {
         if spec.isEmpty { return value }
@@ -97,9 +97,10 @@ enum StringFormatSpec {
         if let precision, precision < body.count { body = body.prefix(precision) }
         guard let width, width > body.count else { return Array(body) }
         guard width <= PythonFormat.maximumWidth else {
-            throw PythonFormatError(
-                .valueError, pythonMessage: "width \(width) refused",
-                message: "invalid format string: width \(width) is larger than \(PythonFormat.maximumWidth)")
+            throw SpecError(
+                .invalidFormatString,
+                message: "invalid format string: width \(width) is larger than \(PythonFormat.maximumWidth)",
+                pythonException: .valueError, pythonMessage: "width \(width) refused")
         }
         let padding = width - body.count
         let left: Int
@@ -115,7 +116,7 @@ enum StringFormatSpec {
     }
 
     /// CPython's `get_integer` in a format spec: consumes decimal digits (any script); `nil` if there are none.
-    private static func integer(_ spec: [Unicode.Scalar], _ pos: inout Int) throws(PythonFormatError) -> Int? {
+    private static func integer(_ spec: [Unicode.Scalar], _ pos: inout Int) throws(SpecError) -> Int? {
         var accumulator = 0
         var digits = 0
         while pos < spec.count, let digit = PythonUnicode.decimalValue(spec[pos].value) {
@@ -131,7 +132,9 @@ enum StringFormatSpec {
         c.value > 32 && c.value < 128 ? "'\(c)'" : "'\\x\(String(c.value, radix: 16))'"
     }
 
-    private static func valueError(_ text: String) -> PythonFormatError {
-        PythonFormatError(.valueError, pythonMessage: text, message: "invalid format string: \(text)")
+    private static func valueError(_ text: String) -> SpecError {
+        SpecError(
+            .invalidFormatString, message: "invalid format string: \(text)", pythonException: .valueError,
+            pythonMessage: text)
     }
 }
