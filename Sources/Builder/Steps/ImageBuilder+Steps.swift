@@ -214,7 +214,7 @@ extension ImageBuilder {
                 outcome: BuiltImage.Step(
                     kind: step.kind, cacheHit: hit, seconds: started.duration(to: .now).seconds, layers: layers.count))
         }
-        let kind: PlannedLayer.Kind = step.kind == .apt ? .apt : .commands
+        let kind = step.layerKind
         if let record = stepCache.record(for: key) {
             options.report(.step("\(platform): \(step.kind.rawValue) step cached"))
             return finish(
@@ -234,7 +234,7 @@ extension ImageBuilder {
                 rootfsLayers.append(RootfsLayer(diffID: blob.diffID, blobPath: blob.path, mediaType: blob.mediaType))
             }
         }
-        let what = step.kind == .apt ? "apt_packages" : "commands"
+        let what = step.field
         let directories: [String]
         do {
             directories = try await RootfsStore(root: options.cacheRoot + "/rootfs").materialise(rootfsLayers)
@@ -304,30 +304,25 @@ extension ImageBuilder {
         }
         switch error.kind {
         case .commandFailed(let status):
+            let command = step.commands[min(commandIndex, step.commands.count - 1)]
             if step.kind == .apt {
                 // apt's own reason ("E: Unable to locate package foo") says it best.
                 let reasons = tail.filter { $0.hasPrefix("E: ") }
                 let reason = (reasons.isEmpty ? Array(tail.suffix(3)) : reasons).joined(separator: " | ")
                 return BuildError(
                     .runFailed,
-                    "apt_packages: `\(step.commands[min(commandIndex, step.commands.count - 1)])` failed "
-                        + "(exit status \(status)): \(reason) — check the package names for the base image's "
-                        + "distribution")
+                    "apt_packages: `\(command)` failed (exit status \(status)): \(reason) — check the package names "
+                        + "for the base image's distribution")
             }
-            let command = step.commands[min(commandIndex, step.commands.count - 1)]
             let last = tail.suffix(5).joined(separator: " | ")
             return BuildError(
                 .runFailed,
                 "commands[\(commandIndex)] `\(command)` failed with exit status \(status)"
                     + (last.isEmpty ? " (no output)" : ": \(last)") + " — fix the command; nothing was pushed")
+        case .notLinux, .notPrivileged, .noOverlay, .missingTool, .noEmulator:
+            return BuildError(.cannotRun, "\(step.field): \(error.message)")
         default:
-            let what = step.kind == .apt ? "apt_packages" : "commands"
-            let hostProblem: Bool
-            switch error.kind {
-            case .notLinux, .notPrivileged, .noOverlay, .missingTool, .noEmulator: hostProblem = true
-            default: hostProblem = false
-            }
-            return BuildError(hostProblem ? .cannotRun : .runFailed, "\(what): \(error.message)")
+            return BuildError(.runFailed, "\(step.field): \(error.message)")
         }
     }
 

@@ -29,6 +29,12 @@ struct RunStep: Sendable {
         "root/.cache/pip", "root/.cache/uv",
     ]
 
+    /// The spec field the step comes from, for messages.
+    var field: String { kind == .apt ? "apt_packages" : "commands" }
+
+    /// The kind of the layer the step makes.
+    var layerKind: PlannedLayer.Kind { kind == .apt ? .apt : .commands }
+
     /// The shell command the step runs: the commands joined with ` && `, as flytekit's Dockerfile `RUN` has them.
     var shellCommand: String { commands.joined(separator: " && ") }
 
