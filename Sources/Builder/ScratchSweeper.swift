@@ -8,9 +8,10 @@ import Foundation
 
 /// Removes the scratch directories of builds that were killed before they could clean up (`<cache>/tmp/build.*`).
 ///
-/// A scratch directory is named `build.<owner pid>.XXXXXX`. It is stale when its owner process is gone, or when it
-/// was last changed more than ``maximumAge`` ago (a recycled pid, or a name from before pids were recorded); the
-/// directory of a live concurrent build sharing the cache is left alone.
+/// A scratch directory is named `build.<owner pid>-<pid namespace>.XXXXXX`. It is stale when its owner process is
+/// gone, or when it was last changed more than ``maximumAge`` ago (a recycled pid, a build in another PID namespace,
+/// e.g. another container sharing the cache, or a name from before owners were recorded); the directory of a live
+/// concurrent build sharing the cache is left alone.
 enum ScratchSweeper {
     /// The name prefix of a build's scratch directory.
     static let prefix = "build."
@@ -34,14 +35,29 @@ enum ScratchSweeper {
         guard lstat(path, &info) == 0 else { return false }
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
         if now.timeIntervalSince(modified) > maximumAge { return true }
-        guard let owner = owner(of: name) else { return false }  // unknown owner: only age decides
-        return owner != getpid() && kill(owner, 0) != 0 && errno == ESRCH
+        // An owner this process cannot see (unknown, or in another PID namespace): only age decides.
+        guard let owner = owner(of: name), owner.namespace == pidNamespace else { return false }
+        return owner.pid != getpid() && kill(owner.pid, 0) != 0 && errno == ESRCH
     }
 
-    /// The owner pid recorded in a scratch directory name (`build.<pid>.XXXXXX`).
-    static func owner(of name: String) -> pid_t? {
+    /// The name part that records this process: `<pid>-<pid namespace>`.
+    static var ownerTag: String { "\(getpid())-\(pidNamespace)" }
+
+    /// This process's PID namespace (the inode of `/proc/self/ns/pid`; 0 when unknown).
+    static let pidNamespace: UInt64 = {
+        var info = stat()
+        guard stat("/proc/self/ns/pid", &info) == 0 else { return 0 }
+        return UInt64(info.st_ino)
+    }()
+
+    /// The owner recorded in a scratch directory name (`build.<pid>-<namespace>.XXXXXX`).
+    static func owner(of name: String) -> (pid: pid_t, namespace: UInt64)? {
         let parts = name.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0 else { return nil }
-        return pid
+        guard parts.count == 2 else { return nil }
+        let owner = parts[0].split(separator: "-")
+        guard owner.count == 2, let pid = pid_t(owner[0]), pid > 0, let namespace = UInt64(owner[1]) else {
+            return nil
+        }
+        return (pid, namespace)
     }
 }
