@@ -102,6 +102,18 @@ import Testing
             var link = stat()
             #expect(lstat("/dev/stdout", &link) == 0 && link.st_mode & S_IFMT == S_IFLNK, "/dev/stdout was replaced")
         }
+        // `copy` streams the same way.
+        let copied = try await ExternalTool.runAsync(
+            "sh",
+            [
+                "-c",
+                "'\(setup.binary)' copy '\(setup.build.base)' docker-archive:- --platform linux/amd64 > '\(archive)'",
+            ],
+            environment: setup.environment
+        ).check()
+        let copiedListing = try ExternalTool.run("tar", ["-tf", archive]).check().stdout
+        #expect(copiedListing.split(separator: "\n").contains("manifest.json"), "copy: \(copiedListing)")
+        #expect(!copied.stderr.isEmpty, "copy: the summary belongs on stderr")
         if let podman = try? ExternalTool.require("podman") {
             let command = setup.arguments(spec, output: "docker-archive:/dev/stdout").map { "'\($0)'" }
                 .joined(separator: " ")
