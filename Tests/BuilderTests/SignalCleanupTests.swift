@@ -20,6 +20,8 @@ import Testing
         case install
         /// The base image is being downloaded (its registry stalls).
         case download
+        /// The layers are being compressed (a large random file is copied into the image).
+        case compress
         /// The image is being pushed (the destination registry stalls).
         case push
 
@@ -60,8 +62,9 @@ import Testing
             }
         }
 
-        /// The spec: BuildPushTests' image, its wheels found through the stalling server; `base` overrides the base.
-        func spec(base: String? = nil) -> String {
+        /// The spec: BuildPushTests' image, its wheels found through the stalling server; `base` overrides the base,
+        /// `big` adds a 96 MB random file.
+        func spec(base: String? = nil, big: Bool = false) -> String {
             """
             name: hello
             registry: \(build.registry.host)/acme
@@ -69,7 +72,7 @@ import Testing
             packages: [hello_pkg, "dep_pkg==1.0"]
             pip_extra_args: --no-index --find-links \(server.baseURL)/wheels/
             env: {GREETING: "hi there"}
-            copy: [src, notes.txt]
+            copy: [src, notes.txt\(big ? ", big.bin" : "")]
             """
         }
 
@@ -109,6 +112,32 @@ import Testing
         private let value = Mutex(false)
         var isSet: Bool { value.withLock { $0 } }
         func set(_ new: Bool) { value.withLock { $0 = new } }
+    }
+
+    /// Everything a child writes to a pipe, read on a thread of its own.
+    final class Collected: Sendable {
+        private let data = Mutex(Data())
+        private let ended = DispatchSemaphore(value: 0)
+
+        init(_ handle: FileHandle) {
+            let thread = Thread { [self] in
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    data.withLock { $0.append(chunk) }
+                }
+                ended.signal()
+            }
+            thread.start()
+        }
+
+        var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+
+        /// The whole output, once the writer closed the pipe.
+        func waitForEnd() -> String {
+            ended.wait()
+            return text
+        }
     }
 
     /// The processes other than this one whose command line or environment mentions `marker`.
@@ -162,13 +191,21 @@ import Testing
         (.install, SIGTERM), (.install, SIGINT), (.install, SIGKILL),
         (.download, SIGTERM), (.download, SIGKILL),
         (.push, SIGINT), (.push, SIGKILL),
+        (.compress, SIGTERM), (.compress, SIGKILL),
     ]
 
     @Test func signalLeavesNoChildNoScratchAndAReusableCache() async throws {
         let setup = try await Setup()
-        let clean = try await setup.cleanBuild(spec: setup.spec(), cache: setup.build.directory + "/clean-cache")
+        try ExternalTool.run(
+            "dd", ["if=/dev/urandom", "of=\(setup.build.directory)/big.bin", "bs=1M", "count=96", "status=none"]
+        ).check()
+        var clean: [Bool: String] = [:]
+        for big in [false, true] {
+            clean[big] = try await setup.cleanBuild(
+                spec: setup.spec(big: big), cache: setup.build.directory + "/clean-cache-\(big)")
+        }
         for (stage, signal) in Self.cases {
-            try await check(stage: stage, signal: signal, setup: setup, clean: clean)
+            try await check(stage: stage, signal: signal, setup: setup, clean: clean[stage == .compress]!)
         }
         await setup.stop()
     }
@@ -177,7 +214,8 @@ import Testing
         let label = "\(stage)/\(String(cString: strsignal(signal)))"
         let cache = setup.build.directory + "/cache-\(stage)-\(signal)"
         let spec = setup.build.directory + "/spec-\(stage)-\(signal).yaml"
-        var arguments = ["build", spec, "--quiet", "--cache-dir", cache, "--flytekit-version", "0.0.1"]
+        var arguments = ["build", spec, "--cache-dir", cache, "--flytekit-version", "0.0.1"]
+        if stage != .compress { arguments.append("--quiet") }  // compress waits for the "building" step line
         switch stage {
         case .start, .install:
             try setup.spec().write(toFile: spec, atomically: true, encoding: .utf8)
@@ -188,6 +226,9 @@ import Testing
         case .push:
             try setup.spec().write(toFile: spec, atomically: true, encoding: .utf8)
             arguments += ["--output", "docker://\(setup.server.host)/acme/hello:killed"]
+        case .compress:
+            try setup.spec(big: true).write(toFile: spec, atomically: true, encoding: .utf8)
+            arguments += ["--output", "oci:\(cache)-out"]
         }
         setup.stallIndex.set(stage == .install)
         let registryRequests = { setup.server.requests.filter { $0.path.hasPrefix("/v2") }.count }
@@ -199,6 +240,7 @@ import Testing
         process.environment = setup.environment
         let errors = Pipe()
         process.standardError = errors
+        let stderrText = Collected(errors.fileHandleForReading)
         process.standardOutput = FileHandle.nullDevice
         // Children inherit the spawning thread's signal mask, and test threads block SIGTERM: clear it for the spawn.
         var empty = sigset_t()
@@ -220,6 +262,8 @@ import Testing
             }
         case .download, .push:
             reached = await Self.wait(upTo: .seconds(120)) { registryRequests() > requestsBefore }
+        case .compress:
+            reached = await Self.wait(upTo: .seconds(120)) { stderrText.text.contains("layer(s)") }
         }
         #expect(reached, "\(label): the build never reached the stage")
         if stage == .download || stage == .push {
@@ -231,11 +275,14 @@ import Testing
         #expect(exited, "\(label): imagespec still runs 30 s after the signal")
         if !exited { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = stderrText.waitForEnd()
         #expect(process.terminationStatus != 0, "\(label): \(stderr)")
         if signal != SIGKILL && stage != .start {
-            #expect(stderr.split(separator: "\n").count == 1, "\(label): \(stderr)")
-            #expect(stderr.contains("cancelled"), "\(label): \(stderr)")
+            // One error line (after the step lines, when they are printed).
+            let errorLines = stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+            #expect(errorLines.count == 1, "\(label): \(stderr)")
+            #expect(stage == .compress || stderr.split(separator: "\n").count == 1, "\(label): \(stderr)")
+            #expect(errorLines.first?.contains("cancelled") == true, "\(label): \(stderr)")
         }
 
         // No process of the run is left: imagespec's children die with it, whatever the signal.
@@ -248,7 +295,7 @@ import Testing
 
         // The next build in the same cache sweeps what a SIGKILL left and gives the clean digest.
         setup.stallIndex.set(false)
-        let digest = try await setup.cleanBuild(spec: setup.spec(), cache: cache)
+        let digest = try await setup.cleanBuild(spec: setup.spec(big: stage == .compress), cache: cache)
         #expect(digest == clean, "\(label): the rerun gave another digest")
         #expect(Self.scratch(in: cache).isEmpty, "\(label): scratch left after the rerun: \(Self.scratch(in: cache))")
         #expect(try Self.corruptBlobs(in: cache).isEmpty, "\(label): corrupt cache blobs after the rerun")
