@@ -9,8 +9,9 @@ import Testing
 /// the next build swept it), every cached blob still has its digest, and a rerun in the same cache gives the digest of
 /// a clean build.
 ///
-/// Each run is tagged by its own cache directory, which every process it starts has on its command line (uv's
-/// `--target` is below it) or in its environment; the stages are held open by a loopback server that stalls.
+/// Each run is tagged by its own cache directory, which every process it starts has in its environment
+/// (`IMAGESPEC_TEST_RUN`, inherited by every descendant) and uv also on its command line (its `--target` is below it);
+/// the stages are held open by a loopback server that stalls, or by a large file to compress.
 @Suite(.serialized) struct SignalCleanupTests {
     /// Where the killed build is when the signal arrives.
     enum Stage: String, CaseIterable, CustomStringConvertible {
@@ -237,7 +238,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: setup.binary)
         process.arguments = arguments
-        process.environment = setup.environment
+        // Tag every descendant (uv's own children too) through the environment it inherits.
+        process.environment = setup.environment.merging(["IMAGESPEC_TEST_RUN": cache]) { $1 }
         let errors = Pipe()
         process.standardError = errors
         let stderrText = Collected(errors.fileHandleForReading)
