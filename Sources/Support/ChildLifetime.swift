@@ -24,15 +24,16 @@ import Synchronization
 /// - each child runs under `setpriv --pdeathsig KILL` (util-linux), which sets `PR_SET_PDEATHSIG` in the child
 ///   before it executes the real program, so a SIGKILLed imagespec takes its children with it. The kernel sends
 ///   that signal when the *thread* that forked the child ends, so children are only ever forked by threads that
-///   live as long as the process: swift-subprocess's own spawn thread, and ``spawnThread`` for `posix_spawn`.
+///   live as long as the process: swift-subprocess's own spawn thread, and ``onSpawnThread(_:)`` for `posix_spawn`.
+///   (A child whose parent dies in the instant between its fork and `setpriv`'s `prctl` is not covered.)
 ///
-/// Without `setpriv` (not Linux, or util-linux missing) children are started directly: the process-group teardown
+/// Without `setpriv` (not Linux, or util-linux missing; `--pdeathsig` needs util-linux 2.33 or later) children are started directly: the process-group teardown
 /// still applies, only the SIGKILL guarantee is lost.
 package enum ChildLifetime {
     /// How long a child's process group has between SIGTERM and SIGKILL when its task is cancelled.
     package static let gracePeriod: Duration = .seconds(2)
 
-    /// `setpriv`, when it exists and supports `--pdeathsig`.
+    /// `setpriv`, when it exists.
     package static let deathSignalShim: String? = {
         #if os(Linux)
             for candidate in ["/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv", "/sbin/setpriv"]
