@@ -36,8 +36,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
-        // Small shared helpers that are not model: bounded task groups, text helpers, EINTR-safe read/write.
-        .target(name: "Support", swiftSettings: swiftSettings),
+        // Small shared helpers that are not model: bounded task groups, text helpers, EINTR-safe read/write, and how
+        // child processes are started (ChildLifetime).
+        .target(
+            name: "Support", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings),
         // Pure model: references, digests, manifests, configs. No I/O.
         .target(
             name: "OCI",
@@ -95,7 +98,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "OCI", "Layers",
+                "OCI", "Layers", "Support",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -155,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "RunnerTests", dependencies: ["Runner", "Layers", "OCI", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "BuilderTests", dependencies: ["Builder", "OCI", "Registry", "Spec", "Layers", "TestSupport"],
+            name: "BuilderTests",
+            dependencies: ["Builder", "Destinations", "OCI", "Registry", "Spec", "Layers", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleCloudTests", dependencies: ["GoogleCloud", "Registry", "OCI", "TestSupport"],

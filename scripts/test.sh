@@ -51,6 +51,7 @@ FAST_SKIP+='|Integration[A-Za-z]*Tests|Fixture[A-Za-z]*Tests|ConfigSkopeoInterop
 FAST_SKIP+='|Gar(Command|CredentialSource|EndToEnd|ExistsCopy|TokenRefresh)Tests|GoogleCredentialProviderTests'
 FAST_SKIP+='|BaseMappingTests|BuildBadInputTests|BuildCommandTests|BuildPushTests|DockerArchiveTests|LayerReuseTests'
 FAST_SKIP+='|LockFileTests|MultiPlatformTests|PoetryLockTests|SecretMountTests|ProgressTests'
+FAST_SKIP+='|SignalCleanupTests|OutputTargetTests'
 FAST_SKIP+='|PyPathTests|PythonReprTests|PythonFormatTests)\b'
 
 export IMAGESPEC_PYTHON="${IMAGESPEC_PYTHON:-$REPO/.venv/bin/python}"

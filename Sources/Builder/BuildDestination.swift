@@ -1,3 +1,4 @@
+import Destinations
 import OCI
 
 /// Where a built image goes.
@@ -12,6 +13,8 @@ public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `oci:DIR`, `docker-archive:FILE` or `docker://REF`; `plan` supplies the tag and name. The message of
     /// the ``BuildError`` starts with the text (or its transport) so a command line can put its option before it.
+    /// A `docker-archive:` target that can be neither replaced nor streamed to (see
+    /// ``Destinations/DockerArchiveTarget``) is refused here, before anything is built.
     public init(parsing text: String, plan: BuildPlan) throws(BuildError) {
         if text.hasPrefix("oci:") {
             let path = String(text.dropFirst(4))
@@ -23,6 +26,11 @@ public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
             let path = String(text.dropFirst("docker-archive:".count))
             guard !path.isEmpty else {
                 throw BuildError(.destination, "docker-archive: needs a file, e.g. docker-archive:image.tar")
+            }
+            do {
+                _ = try DockerArchiveTarget(path: path)
+            } catch {
+                throw BuildError(.destination, error.message, cause: error)
             }
             self = .dockerArchive(path: path, name: plan.imageName)
         } else if text.hasPrefix("docker://") {
@@ -36,6 +44,12 @@ public enum BuildDestination: Sendable, Hashable, CustomStringConvertible {
                 .destination,
                 "\(text): unknown destination — use oci:DIR, docker-archive:FILE or docker://REF")
         }
+    }
+
+    /// Whether the image is written to standard output (`docker-archive:-` or `docker-archive:/dev/stdout`).
+    public var writesToStandardOutput: Bool {
+        guard case .dockerArchive(let path, _) = self else { return false }
+        return (try? DockerArchiveTarget(path: path))?.isStandardOutput ?? false
     }
 
     /// `docker://…`, `oci:DIR:TAG` (`oci:DIR` when the tag cannot be an OCI ref name) or `docker-archive:FILE`:

@@ -117,7 +117,8 @@ public struct ImageBuilder: Sendable {
         return images
     }
 
-    /// A fresh directory under `<cache>/tmp` (same filesystem as uv's and the layer cache, when they share a disk).
+    /// A fresh directory `<cache>/tmp/build.<pid>-<pid namespace>.XXXXXX` (same filesystem as uv's and the layer cache, when they
+    /// share a disk). Leftovers of killed builds are removed first (``ScratchSweeper``).
     func makeScratchDirectory() throws(BuildError) -> String {
         let parent = options.cacheRoot + "/tmp"
         do {
@@ -125,7 +126,8 @@ public struct ImageBuilder: Sendable {
         } catch {
             throw BuildError(.io, "cannot create \(parent): \(error.localizedDescription) — check the cache directory")
         }
-        var template = Array("\(parent)/build.XXXXXX".utf8CString)
+        ScratchSweeper.sweep(parent)
+        var template = Array("\(parent)/\(ScratchSweeper.prefix)\(ScratchSweeper.ownerTag).XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
             throw BuildError(.io, "cannot create a build directory in \(parent): \(String(cString: strerror(errno)))")

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Support
 
 #if canImport(System)
     import System
@@ -12,9 +13,11 @@ import Subprocess
 public enum LocalPython {
     /// Asks `python3` on `PATH`; nil when there is none or it fails.
     public static func version() async -> String? {
+        let (python, arguments) = ChildLifetime.subprocess(
+            "python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
         guard
             let result = try? await Subprocess.run(
-                .name("python3"), arguments: ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                python, arguments: arguments, platformOptions: ChildLifetime.platformOptions,
                 output: .string(limit: 1024), error: .discarded),
             case .exited(0) = result.terminationStatus
         else { return nil }

@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Subprocess
+import Support
 
 #if canImport(System)
     import System
@@ -105,15 +106,18 @@ public struct PythonInstaller: Sendable {
             plan: plan, python: python, platform: platform, requirementsFile: requirementsFile, staging: staging,
             constraintsFile: poetry == nil ? nil : constraintsFile, lockIndexURLs: poetry?.extraIndexURLs ?? [])
         let finalEnvironment = childEnvironment(secrets: plan.secretMounts)
+        let (executable, allArguments) = ChildLifetime.subprocess(uv, arguments)
         let result: ExecutionResult<Void, DiscardedOutput, StringOutput<UTF8>>
         do {
             result = try await Subprocess.run(
-                .path(FilePath(uv)), arguments: Arguments(arguments), environment: .custom(finalEnvironment),
-                workingDirectory: FilePath(plan.workingDirectory), output: .discarded,
-                error: .string(limit: 8 << 20))
+                executable, arguments: allArguments, environment: .custom(finalEnvironment),
+                workingDirectory: FilePath(plan.workingDirectory), platformOptions: ChildLifetime.platformOptions,
+                output: .discarded, error: .string(limit: 8 << 20))
         } catch {
             throw BuildError(.installFailed, "could not run \(uv): \(error)")
         }
+        // A cancelled build (SIGINT/SIGTERM) stopped uv's process group: that is why uv failed.
+        if Task.isCancelled { throw BuildError(.io, "cancelled while uv was installing the packages") }
         guard case .exited(0) = result.terminationStatus else {
             let reason = SecretMount.redact(
                 Self.reason(fromStandardError: result.standardError), secrets: plan.secretMounts)
@@ -153,13 +157,15 @@ public struct PythonInstaller: Sendable {
         let errorText: String
         let succeeded: Bool
         do {
-            let result = try await Subprocess.run(
-                .path(FilePath(uv)),
-                arguments: [
+            let (executable, arguments) = ChildLifetime.subprocess(
+                uv,
+                [
                     "export", "--frozen", "--no-dev", "--no-emit-project", "--format", "requirements-txt",
                     "--no-header",
-                ],
-                environment: .custom(childEnvironment(secrets: secrets)), workingDirectory: FilePath(directory),
+                ])
+            let result = try await Subprocess.run(
+                executable, arguments: arguments, environment: .custom(childEnvironment(secrets: secrets)),
+                workingDirectory: FilePath(directory), platformOptions: ChildLifetime.platformOptions,
                 output: .string(limit: 64 << 20), error: .string(limit: 8 << 20))
             output = result.standardOutput
             errorText = result.standardError

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Support
 
 #if canImport(System)
     import System
@@ -11,9 +12,10 @@ import Subprocess
 enum TarListing {
     static func paths(of file: String) async throws(BuildError) -> [String] {
         do {
+            let (tar, arguments) = ChildLifetime.subprocess("tar", ["-tf", file])
             let result = try await Subprocess.run(
-                .name("tar"), arguments: ["-tf", file], output: .string(limit: 256 << 20),
-                error: .string(limit: 1 << 16))
+                tar, arguments: arguments, platformOptions: ChildLifetime.platformOptions,
+                output: .string(limit: 256 << 20), error: .string(limit: 1 << 16))
             let paths = result.standardOutput.split(whereSeparator: \.isNewline).map(String.init)
             // Some writers (umoci) end layers without the two zero blocks: GNU tar then lists every entry and exits 2
             // with "Unexpected EOF". The listing is still complete, so only an empty listing is a failure.

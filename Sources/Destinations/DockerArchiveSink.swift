@@ -9,13 +9,21 @@ import Support
 /// under `blobs/sha256/`.
 ///
 /// Blobs are staged in `FILE.imagespec-tmp/` (hardlinked when possible); the archive is written when the top
-/// manifest arrives and renamed to `FILE`, and the staging directory is removed. A docker archive holds one image:
-/// an index (or any child manifest) is refused. Call ``discard()`` when a copy into it fails.
+/// manifest arrives and renamed to `FILE` (to the file a symbolic link `FILE` points to, never over the link), and
+/// the staging directory is removed. A FIFO, a character device and `-`
+/// (standard output) are written as a stream instead (blobs then stage in `$TMPDIR`), so
+/// `docker-archive:/dev/stdout | podman load` works and a device is never replaced; any other kind of file that
+/// exists at `FILE` (a directory, a socket, a block device) is refused. A docker archive holds one image: an index
+/// (or any child manifest) is refused. Call ``discard()`` when a copy into it fails.
 public struct DockerArchiveSink: ImageSink {
     /// The archive file.
     public let path: String
     /// The name in `RepoTags` (`repository:tag`), if any.
     public let name: String?
+    /// How the archive reaches ``path``.
+    public let target: DockerArchiveTarget
+    /// Where the archive is written: ``path``, or for a symbolic link to a file the file it points to.
+    let destination: String
     let scratch: String
     let blobs: LocalBlobs
 
@@ -35,9 +43,27 @@ public struct DockerArchiveSink: ImageSink {
     public init(path: String, name: String?) throws(RegistryError) {
         self.path = path
         self.name = name
-        scratch = path + ".imagespec-tmp"
-        try? FileManager.default.removeItem(atPath: scratch)
+        target = try DockerArchiveTarget(path: path)
+        destination = target == .file ? DockerArchiveTarget.replaceablePath(path) : path
+        if target == .file {
+            scratch = destination + ".imagespec-tmp"
+            try? FileManager.default.removeItem(atPath: scratch)
+        } else {
+            scratch = try Self.makeTemporaryDirectory()
+        }
         blobs = try LocalBlobs(directory: scratch + "/blobs")
+    }
+
+    /// Creates `$TMPDIR/imagespec-archive.XXXXXX` (the staging directory of a streamed archive).
+    static func makeTemporaryDirectory() throws(RegistryError) -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/imagespec-archive.XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard created else {
+            throw RegistryError.io(
+                path: base, operation: "create a temporary directory", reason: String(cString: strerror(errno)))
+        }
+        return String(cString: template)
     }
 
     /// `docker-archive:FILE` (`docker-archive:FILE:NAME` with a name).
@@ -80,14 +106,11 @@ public struct DockerArchiveSink: ImageSink {
         for inside in Set(layers + [configInside]).sorted() {
             items.append(LayerSourceItem(source: scratch + "/" + inside, destination: inside))
         }
-        let archive = scratch + "/archive.tar"
+        let archive = target == .file ? scratch + "/archive.tar" : path
         do {
             let source = try LayerSource(items: items.sorted { $0.destination < $1.destination })
-            let descriptor = open(archive, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else {
-                throw LayerError(.io, "cannot create \(archive): \(String(cString: strerror(errno)))")
-            }
-            defer { close(descriptor) }
+            let descriptor = try target.openForWriting(archive)
+            defer { if target != .standardOutput { close(descriptor) } }
             let writer = try TarWriter(mtime: 0) { (chunk) throws(LayerError) in
                 if let code = POSIXIO.writeAll(descriptor, UnsafeRawBufferPointer(chunk)) {
                     throw LayerError(.io, "writing \(archive): \(String(cString: strerror(code)))")
@@ -98,9 +121,10 @@ public struct DockerArchiveSink: ImageSink {
             }
             try writer.finish()
         } catch {
-            throw RegistryError(kind: .io, message: "docker-archive \(path): \(error)", isTemporary: false)
+            throw RegistryError(kind: .io, message: "\(error)", isTemporary: false)
         }
-        guard rename(archive, path) == 0 else {
+        guard target == .file else { return name ?? descriptor.digest.description }
+        guard rename(archive, destination) == 0 else {
             throw RegistryError.io(
                 path: path, operation: "move the archive into place", reason: String(cString: strerror(errno)))
         }

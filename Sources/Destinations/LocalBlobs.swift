@@ -58,12 +58,22 @@ struct LocalBlobs: Sendable {
         try write(data, at: target)
     }
 
+    /// Hardlinks (else copies, through a temporary file and a rename) `file` to `target`. Another writer of the same
+    /// directory (a concurrent build into one layout) may have placed the same blob first: blobs are named by their
+    /// digest and only ever appear complete, so an existing `target` is the blob.
     private func place(file: String, at target: String) throws(RegistryError) {
-        if link(file, target) == 0 { return }
+        if link(file, target) == 0 || errno == EEXIST { return }
+        let temporary = "\(target).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         do {
-            try FileManager.default.copyItem(atPath: file, toPath: target)
+            try FileManager.default.copyItem(atPath: file, toPath: temporary)
         } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
             throw RegistryError.io(path: target, operation: "copy \(file) here", reason: error.localizedDescription)
+        }
+        guard rename(temporary, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw RegistryError.io(path: target, operation: "move a copy of \(file) here", reason: reason)
         }
     }
 

@@ -7,7 +7,9 @@ import Registry
 ///
 /// Blobs are hardlinked from their files when possible. An existing layout is extended: the `index.json` entry with
 /// the same `org.opencontainers.image.ref.name` (or, when the tag is not a valid ref name, the same
-/// `io.containerd.image.name`) is replaced by the new top manifest.
+/// `io.containerd.image.name`) is replaced by the new top manifest. Writers of one layout (concurrent builds into
+/// the same directory) take turns on `index.json` through an exclusive `flock` on `DIR/index.json.lock`, so none
+/// loses another's tag.
 public struct OCILayoutSink: ImageSink {
     /// The layout directory.
     public let path: String
@@ -29,7 +31,8 @@ public struct OCILayoutSink: ImageSink {
         self.imageName = imageName
         blobs = try LocalBlobs(directory: path + "/blobs")
         do {
-            try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: URL(fileURLWithPath: path + "/oci-layout"))
+            try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(
+                to: URL(fileURLWithPath: path + "/oci-layout"), options: .atomic)
         } catch {
             throw RegistryError.io(path: path, operation: "write the OCI layout", reason: error.localizedDescription)
         }
@@ -71,24 +74,26 @@ public struct OCILayoutSink: ImageSink {
             platform: descriptor.platform)
         let annotations = Self.annotations(tag: tag, imageName: imageName)
         top.annotations = annotations.isEmpty ? nil : annotations
-        var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
         let indexPath = path + "/index.json"
-        if let data = FileManager.default.contents(atPath: indexPath) {
-            guard let existing = try? JSONDecoder().decode(ImageIndex.self, from: data) else {
-                throw RegistryError(
-                    kind: .io, message: "\(indexPath) is not an OCI image index — pass a new directory",
-                    isTemporary: false)
+        try LayoutLock.withLock(indexPath + ".lock") { () throws(RegistryError) in
+            var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
+            if let data = FileManager.default.contents(atPath: indexPath) {
+                guard let existing = try? JSONDecoder().decode(ImageIndex.self, from: data) else {
+                    throw RegistryError(
+                        kind: .io, message: "\(indexPath) is not an OCI image index — pass a new directory",
+                        isTemporary: false)
+                }
+                let key = annotations[Self.refNameAnnotation] == nil ? Self.imageNameAnnotation : Self.refNameAnnotation
+                index.manifests = existing.manifests.filter {
+                    annotations[key] == nil || $0.annotations?[key] != annotations[key]
+                }
             }
-            let key = annotations[Self.refNameAnnotation] == nil ? Self.imageNameAnnotation : Self.refNameAnnotation
-            index.manifests = existing.manifests.filter {
-                annotations[key] == nil || $0.annotations?[key] != annotations[key]
+            index.manifests.append(top)
+            do {
+                try CanonicalJSON.encode(index).write(to: URL(fileURLWithPath: indexPath), options: .atomic)
+            } catch {
+                throw RegistryError.io(path: indexPath, operation: "write", reason: error.localizedDescription)
             }
-        }
-        index.manifests.append(top)
-        do {
-            try CanonicalJSON.encode(index).write(to: URL(fileURLWithPath: indexPath), options: .atomic)
-        } catch {
-            throw RegistryError.io(path: indexPath, operation: "write", reason: error.localizedDescription)
         }
         return tag ?? descriptor.digest.description
     }

@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -6,8 +7,9 @@ import Synchronization
     import Musl
 #endif
 
-/// A child started with `posix_spawn`: clean signal mask and dispositions, its own process group, and a
-/// `kill` that never hits a reused process id (the child is only reaped while the same lock is held).
+/// A child started with `posix_spawn`: clean signal mask and dispositions, its own process group, killed when
+/// imagespec dies (``Support/ChildLifetime``), and a `kill` that never hits a reused process id (the child is only
+/// reaped while the same lock is held).
 final class ChildProcess: Sendable {
     /// How the child ended.
     enum Termination: Sendable, Equatable {
@@ -58,14 +60,17 @@ final class ChildProcess: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let (program, allArguments) = ChildLifetime.command(executable, arguments)
+        let argv = ([program] + allArguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let result = ChildLifetime.onSpawnThread {
+            posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        }
         if result != 0 {
             throw RunError(.io, "cannot start \(executable): \(String(cString: strerror(result)))")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Support
 
 #if canImport(System)
     import System
@@ -67,8 +68,10 @@ struct CredentialHelper: Sendable {
                     let inputFile = try Self.temporaryInputFile(containing: serverURL)
                     defer { unlink(inputFile) }
                     let descriptor = try FileDescriptor.open(FilePath(inputFile), .readOnly)
+                    let (helper, arguments) = ChildLifetime.subprocess(executable, ["get"])
                     let result = try await Subprocess.run(
-                        .path(FilePath(executable)), arguments: ["get"], environment: .custom(finalEnvironment),
+                        helper, arguments: arguments, environment: .custom(finalEnvironment),
+                        platformOptions: ChildLifetime.platformOptions,
                         input: .fileDescriptor(descriptor, closeAfterSpawningProcess: true),
                         output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
                     return Outcome(

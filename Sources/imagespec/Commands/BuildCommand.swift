@@ -137,6 +137,12 @@ struct BuildCommand: AsyncParsableCommand {
             } else {
                 (destination, hint) = BuildRules.defaultDestination(for: plan, spec: loaded)
             }
+            let streamsToStandardOutput = destination.writesToStandardOutput
+            if streamsToStandardOutput && outputOptions.json {
+                throw CLIFailure(
+                    "--json prints to standard output, which --output \(output ?? "") writes the archive to — drop "
+                        + "--json or write the archive to a file")
+            }
             if verbose {
                 Console.printDiagnostic(
                     "building \(plan.imageName) on \(plan.baseImage) for "
@@ -168,7 +174,12 @@ struct BuildCommand: AsyncParsableCommand {
                 }
                 if let hint { Console.printDiagnostic(hint) }
             }
-            Console.printLine(destination.isRegistry ? pinned : "\(destination) \(report.digest ?? "")")
+            let summary = destination.isRegistry ? pinned : "\(destination) \(report.digest ?? "")"
+            if streamsToStandardOutput {
+                Console.printDiagnostic(summary)  // standard output carries the archive
+            } else {
+                Console.printLine(summary)
+            }
         }
     }
 }

@@ -77,6 +77,12 @@ struct CopyCommand: AsyncParsableCommand {
             }
             let copier = ImageCopier(client: client, logger: setup.logger)
             let sink = try destination.sink(client: client)
+            let streamsToStandardOutput = (sink as? DockerArchiveSink)?.target.isStandardOutput ?? false
+            if streamsToStandardOutput && output.json {
+                throw CLIFailure(
+                    "--json prints to standard output, which \(self.destination) writes the archive to — drop --json "
+                        + "or write the archive to a file")
+            }
             let report: CopyReport
             do {
                 report = try await copier.copy(from: source, to: sink, platforms: selection)
@@ -93,6 +99,8 @@ struct CopyCommand: AsyncParsableCommand {
             }
             if output.json {
                 try Console.printJSON(CopyOutput(report))
+            } else if streamsToStandardOutput {
+                Console.printDiagnostic(CopyOutput.text(report))  // standard output carries the archive
             } else {
                 Console.printLine(CopyOutput.text(report))
             }
