@@ -1,8 +1,8 @@
 /// How long the registry client waits for a request to make progress, and for it to finish.
 ///
 /// Two different limits:
-/// - ``idle``: no progress at all — no byte of the request body accepted by the connection, no response head, no
-///   byte of the response body — for this long ends the try with a ``RegistryError/Kind/timeout`` error that names
+/// - ``idle``: no progress at all — no chunk of the request body taken by the connection (``UploadWatch``), no
+///   byte of the response head or body (AsyncHTTPClient's read timeout) — for this long ends the try with a ``RegistryError/Kind/timeout`` error that names
 ///   the request and what stalled (a registry that stopped reading an upload, an answer that never comes, a
 ///   download that stops). It is temporary, so the ``RetryPolicy`` applies to it.
 /// - ``request`` and ``upload``: the total time until the response head arrives, however steady the progress, for

@@ -5,7 +5,8 @@ import Synchronization
 /// Watches one try of a request with a body for progress, and ends the try when there is none for ``idle``.
 ///
 /// AsyncHTTPClient pulls the next body chunk only when the connection can take it, so a registry that stops
-/// reading stops the pulls. Progress is each chunk pulled (``ProgressBody``); the watch is armed by the first
+/// reading stops the pulls. Progress is each chunk pulled (``ProgressBody``: up to 1 MiB of a file, 256 KiB of
+/// bytes in memory, so a link slower than a chunk per idle period reads as a stall); the watch is armed by the first
 /// pull (so time spent waiting for a pooled connection does not count) and ends with the response head
 /// (``finish()``), after which AsyncHTTPClient's read timeout watches the response. A stall throws a
 /// ``RegistryError/Kind/timeout`` error naming the request — temporary, so the ``RetryPolicy`` applies.
