@@ -2,12 +2,13 @@ import Foundation
 
 extension RegistryError {
     /// A request made no progress for `idle`: the registry stopped reading the body (`bodySent` false), or sent
-    /// no answer after the whole body (true), or stopped sending the response (``idleRead(method:url:after:)``).
+    /// no answer after the whole body was handed to the connection (true: its last bytes may still wait in
+    /// buffers). A response that stops is ``idleRead(method:url:after:)``.
     static func stalled(method: String, url: String, after idle: Duration, bodySent: Bool) -> RegistryError {
         let host = host(ofURL: url) ?? "the registry"
         let what =
             bodySent
-            ? "no answer from \(host) for \(format(idle)) after the request body was sent"
+            ? "stalled: \(host) neither took the rest of the request body nor answered for \(format(idle))"
             : "stalled: \(host) took no more of the request body for \(format(idle))"
         return RegistryError(
             kind: .timeout, message: "\(what) (idle timeout) — \(idleHint)", method: method.uppercased(), url: url,

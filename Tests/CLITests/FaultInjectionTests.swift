@@ -187,7 +187,8 @@ struct FaultInjectionTests {
             let line = try #require(lines.first)
             #expect(
                 line.hasPrefix("error: PUT http://\(bench.targetProxy.host)/v2/faults/copy/blobs/uploads/"), "\(line)")
-            #expect(line.contains("took no more of the request body for 1 s (idle timeout)"), "\(line)")
+            #expect(line.contains(": stalled: \(bench.targetProxy.host) "), "\(line)")
+            #expect(line.contains(" for 1 s (idle timeout) — "), "\(line)")
             #expect(bench.targetProxy.faulted.count >= 2)
             try await bench.expectNoIncompleteImageThenCleanRerun()
         }
