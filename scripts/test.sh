@@ -47,7 +47,7 @@ fi
 FAST_TARGETS='^(OCITests|SpecTests|LayersTests|RegistryTests|GoogleCloudTests|BuilderTests)\.'
 FAST_SKIP='\.(DifferentialTests|FilesDifferentialTests|FilesIgnoreTests|LoadingYAMLTypingTests'
 FAST_SKIP+='|UmociInteropTests|TarInteropTests|StreamingTests|ReproducibilityTests|CacheTests|PathSafetyTests|BlockGzipTests'
-FAST_SKIP+='|Integration[A-Za-z]*Tests|Fixture[A-Za-z]*Tests|ConfigSkopeoInteropTests|PullMirrorTests|PullPlatformTests'
+FAST_SKIP+='|Integration[A-Za-z]*Tests|Fixture[A-Za-z]*Tests|Fault[A-Za-z]*Tests|ConfigSkopeoInteropTests|PullMirrorTests|PullPlatformTests'
 FAST_SKIP+='|Gar(Command|CredentialSource|EndToEnd|ExistsCopy|TokenRefresh)Tests|GoogleCredentialProviderTests'
 FAST_SKIP+='|BaseMappingTests|BuildBadInputTests|BuildCommandTests|BuildPushTests|DockerArchiveTests|LayerReuseTests'
 FAST_SKIP+='|LockFileTests|MultiPlatformTests|PoetryLockTests|SecretMountTests|ProgressTests'

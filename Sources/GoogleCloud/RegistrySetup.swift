@@ -26,6 +26,10 @@ public struct RegistrySetup: Sendable {
     public let environment: [String: String]
     /// The logger handed to the client.
     public let logger: Logger
+    /// How the client retries temporary failures.
+    public let retryPolicy: RetryPolicy
+    /// The client's idle and total request timeouts.
+    public let timeouts: RegistryTimeouts
 
     /// Reads the configuration and credentials `environment` selects.
     ///
@@ -36,14 +40,19 @@ public struct RegistrySetup: Sendable {
     ///     — as the registry of a reference, a rewritten `location` or a mirror — overriding the file's `insecure`.
     ///   - environment: the process environment to read.
     ///   - logger: handed to the client and the credential providers.
+    ///   - retryPolicy: how the client retries temporary failures.
+    ///   - timeouts: the client's idle (no progress) and total request timeouts.
     /// - Throws: ``Problem`` for a missing registries.conf or a malformed insecure host, ``Registry/RegistryError``
     ///   naming the registries.conf file (and line) that is unreadable or invalid.
     public init(
         registriesConf: String? = nil, insecureRegistries: [String] = [],
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "imagespec")
+        logger: Logger = Logger(label: "imagespec"), retryPolicy: RetryPolicy = .default,
+        timeouts: RegistryTimeouts = .default
     ) throws {
         self.logger = logger
+        self.retryPolicy = retryPolicy
+        self.timeouts = timeouts
         self.environment = environment
         let configuration = try Self.loadConfiguration(
             registriesConf: registriesConf, insecureRegistries: insecureRegistries, environment: environment)
@@ -53,9 +62,11 @@ public struct RegistrySetup: Sendable {
             additionalHosts: GoogleCredentialProvider.mappedGoogleHosts(configuration: configuration), logger: logger)
     }
 
-    /// A registry client with this setup's configuration, credentials and logger.
+    /// A registry client with this setup's configuration, credentials, retry policy, timeouts and logger.
     public func makeClient() -> RegistryClient {
-        RegistryClient(credentials: credentials, configuration: configuration, logger: logger)
+        RegistryClient(
+            credentials: credentials, configuration: configuration, retryPolicy: retryPolicy, timeouts: timeouts,
+            logger: logger)
     }
 
     /// The registries.conf `registriesConf` or the environment selects, plus the `insecureRegistries` hosts.

@@ -1,6 +1,32 @@
 import Foundation
 
 extension RegistryError {
+    /// A request made no progress for `idle`: the registry stopped reading the body (`bodySent` false), or sent
+    /// no answer after the whole body was handed to the connection (true: its last bytes may still wait in
+    /// buffers). A response that stops is ``idleRead(method:url:after:)``.
+    static func stalled(method: String, url: String, after idle: Duration, bodySent: Bool) -> RegistryError {
+        let host = host(ofURL: url) ?? "the registry"
+        let what =
+            bodySent
+            ? "stalled: \(host) neither took the rest of the request body nor answered for \(format(idle))"
+            : "stalled: \(host) took no more of the request body for \(format(idle))"
+        return RegistryError(
+            kind: .timeout, message: "\(what) (idle timeout) — \(idleHint)", method: method.uppercased(), url: url,
+            isTemporary: true)
+    }
+
+    /// No byte of the response (head or body) arrived for `idle`.
+    static func idleRead(method: String, url: String, after idle: Duration) -> RegistryError {
+        let host = host(ofURL: url) ?? "the registry"
+        return RegistryError(
+            kind: .timeout, message: "no data from \(host) for \(format(idle)) (idle timeout) — \(idleHint)",
+            method: method.uppercased(), url: url, isTemporary: true)
+    }
+
+    /// What to do about a stall.
+    private static let idleHint =
+        "check the network and the registry, or raise the idle timeout (--registry-idle-timeout)"
+
     /// The registry could not be reached or the connection broke (`connection refused`, `connection reset by
     /// peer`, DNS failure, TLS failure).
     ///

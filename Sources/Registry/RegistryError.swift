@@ -29,6 +29,8 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public let isTemporary: Bool
     /// Which side of an ``ImageCopier`` copy the failed operation belonged to (nil outside a copy).
     public internal(set) var side: Side? = nil
+    /// How long the registry asked the client to wait before trying again (its `Retry-After`), if it did.
+    public internal(set) var retryAfter: Duration? = nil
 
     /// Creates an error. `url` is redacted and `message` is collapsed to one line and redacted here.
     ///

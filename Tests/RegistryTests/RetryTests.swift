@@ -155,3 +155,36 @@ struct RetryTests {
         #expect(RetryPolicy.none.delay(afterAttempt: 1, retryAfter: nil) == nil)
     }
 }
+
+/// The retry budget: time spent waiting, not a count of tries.
+@Suite("registry client: retry budget")
+struct RetryBudgetTests {
+    @Test("delays stop once the budget is spent; the last one is cut to what is left")
+    func budgetLimitsWaiting() throws {
+        let policy = RetryPolicy(budget: .seconds(1), baseDelay: .milliseconds(100), maxDelay: .milliseconds(400))
+        var waited: Duration = .zero
+        var attempt = 1
+        while let delay = policy.delay(afterAttempt: attempt, waited: waited, retryAfter: nil) {
+            #expect(delay > .zero && delay <= .milliseconds(400))
+            waited += delay
+            attempt += 1
+        }
+        #expect(waited == .seconds(1))
+        #expect(attempt > 4)
+        // The default budget waits out six failures in a row (the old policy gave up after four tries).
+        var defaultWaited: Duration = .zero
+        for attempt in 1...6 {
+            let delay = RetryPolicy.default.delay(afterAttempt: attempt, waited: defaultWaited, retryAfter: nil)
+            defaultWaited += try #require(delay)
+        }
+    }
+
+    @Test("Retry-After counts against the budget; one longer than what is left ends the retries")
+    func retryAfterAndBudget() {
+        let policy = RetryPolicy(budget: .seconds(10))
+        #expect(policy.delay(afterAttempt: 1, waited: .seconds(7), retryAfter: .seconds(2)) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 1, waited: .seconds(9), retryAfter: .seconds(2)) == nil)
+        #expect(RetryPolicy.none.delay(afterAttempt: 1, retryAfter: .seconds(1)) == nil)
+        #expect(RetryPolicy(budget: .zero).delay(afterAttempt: 1, retryAfter: nil) == nil)
+    }
+}

@@ -7,13 +7,16 @@ extension RegistryClient {
     ///
     /// `POST /v2/<name>/blobs/uploads/` with a push-scoped token opens an upload session (202 + `Location`); the
     /// session is then cancelled with `DELETE <Location>`. A failing DELETE is only logged at debug level: an open
-    /// session expires on the registry by itself. Goes to the primary (push) endpoint of `reference`.
+    /// session expires on the registry by itself. Goes to the primary (push) endpoint of `reference`. The POST is
+    /// retried per the client's ``RetryPolicy`` like every other request (a 503 or a reset is not an answer).
     ///
     /// - Throws: the ``RegistryError`` of the POST as it is (401/403 `UNAUTHORIZED`/`DENIED`, 404 `NAME_UNKNOWN`,
     ///   network errors …), so callers can translate registry-specific answers (Artifact Registry's) further.
     public func checkPushAccess(to reference: Reference) async throws(RegistryError) {
         let endpoint = try resolve(reference).primary
-        let session = try await startUpload(at: endpoint)
+        let session = try await transport.withRetries { () async throws(RegistryError) in
+            try await self.startUpload(at: endpoint)
+        }
         let request = RegistryRequest(
             .DELETE, session.location, endpoint: endpoint, scopes: Self.pushScopes(endpoint), retries: false)
         do {

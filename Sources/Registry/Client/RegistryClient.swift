@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import OCI
+import Synchronization
 
 /// A client for OCI distribution registries (Docker Hub, GHCR, GAR, ECR, `docker-registry` …): manifests, tags,
 /// blob download and upload, cross-repository mounts.
@@ -25,22 +26,26 @@ public final class RegistryClient: Sendable {
     /// - Parameters:
     ///   - credentials: where credentials come from; defaults to the docker `config.json`.
     ///   - configuration: `registries.conf` rules (mirrors, rewrites, insecure and blocked registries).
-    ///   - httpClient: the AsyncHTTPClient to use; the default is ``sharedHTTPClient``. The caller owns any other
-    ///     client it passes and shuts it down after the last request.
+    ///   - httpClient: the AsyncHTTPClient to use; nil (the default) uses ``sharedHTTPClient``, or for another
+    ///     idle timeout ``sharedHTTPClient(idleTimeout:)``. The caller owns any client it passes and shuts it down
+    ///     after the last request; its read timeout then applies as well.
     ///   - retryPolicy: how temporary failures are retried.
+    ///   - timeouts: the idle (no progress) and total timeouts of each request.
     ///   - logger: receives one debug line per request (method, redacted URL, status); never credentials.
     public init(
         credentials: any CredentialProvider = DockerConfigCredentials(),
         configuration: RegistriesConfiguration,
-        httpClient: HTTPClient = RegistryClient.sharedHTTPClient,
+        httpClient: HTTPClient? = nil,
         retryPolicy: RetryPolicy = .default,
+        timeouts: RegistryTimeouts = .default,
         logger: Logger = Logger(label: "imagespec.registry")
     ) {
         self.configuration = configuration
         self.logger = logger
         self.transport = Transport(
-            httpClient: httpClient, authenticator: Authenticator(credentials: credentials, logger: logger),
-            retryPolicy: retryPolicy, logger: logger)
+            httpClient: httpClient ?? Self.sharedHTTPClient(idleTimeout: timeouts.idle),
+            authenticator: Authenticator(credentials: credentials, logger: logger),
+            retryPolicy: retryPolicy, timeouts: timeouts, logger: logger)
     }
 
     /// The AsyncHTTPClient configuration registries need.
@@ -48,13 +53,20 @@ public final class RegistryClient: Sendable {
     /// Compared with `HTTPClient.shared`: a connection that is refused fails at once instead of being retried for the
     /// whole connect timeout (so a registry that is down is reported in milliseconds, and the client's own
     /// ``RetryPolicy`` decides), no transparent decompression (bytes are hashed exactly as served), and redirects
-    /// are followed — AsyncHTTPClient drops `Authorization` when a redirect leaves the origin.
+    /// are followed — AsyncHTTPClient drops `Authorization` when a redirect leaves the origin. Its read timeout is
+    /// the default idle timeout (``RegistryTimeouts/idle``, 30 s): no byte of an answer for that long fails the try.
     public static var httpConfiguration: HTTPClient.Configuration {
+        httpConfiguration(idleTimeout: RegistryTimeouts.default.idle)
+    }
+
+    /// ``httpConfiguration`` with `idleTimeout` as the read timeout (none for `.zero` or less).
+    public static func httpConfiguration(idleTimeout: Duration) -> HTTPClient.Configuration {
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
         pool.retryConnectionEstablishment = false
+        let read: TimeAmount? = idleTimeout > .zero ? .nanoseconds(Transport.nanoseconds(idleTimeout)) : nil
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
-            timeout: .init(connect: .seconds(15), read: .seconds(120)),
+            timeout: .init(connect: .seconds(15), read: read),
             connectionPool: pool,
             decompression: .disabled)
         configuration.httpVersion = .automatic
@@ -65,6 +77,22 @@ public final class RegistryClient: Sendable {
     /// and must never be shut down.
     public static let sharedHTTPClient = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+
+    /// A process-wide client whose read timeout is `idleTimeout`: ``sharedHTTPClient`` for the default, else one
+    /// made on first use per value and kept (never shut down) for the life of the process.
+    public static func sharedHTTPClient(idleTimeout: Duration) -> HTTPClient {
+        if idleTimeout == RegistryTimeouts.default.idle { return sharedHTTPClient }
+        return idleClients.withLock { clients in
+            if let client = clients[idleTimeout] { return client }
+            let client = HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                configuration: httpConfiguration(idleTimeout: idleTimeout))
+            clients[idleTimeout] = client
+            return client
+        }
+    }
+
+    private static let idleClients = Mutex<[Duration: HTTPClient]>([:])
 
     // MARK: - Endpoints and URLs
 

@@ -23,21 +23,44 @@ enum RequestBody: Sendable {
 
     /// Runs `operation` with a fresh AsyncHTTPClient body; a file stays open until `operation` returns.
     ///
+    /// With a `watch`, a non-empty body is streamed (256 KiB slices for bytes in memory, 1 MiB chunks for a file)
+    /// and each chunk the connection takes is reported to it.
+    ///
     /// - Throws: ``RegistryError`` of kind ``RegistryError/Kind/io`` when the file cannot be opened, or whatever
     ///   `operation` throws.
-    func withHTTPBody<T>(_ operation: (HTTPClientRequest.Body) async throws -> T) async throws -> T {
+    func withHTTPBody<T>(
+        watch: UploadWatch? = nil, _ operation: (HTTPClientRequest.Body) async throws -> T
+    ) async throws -> T {
         switch self {
         case .data(let data):
-            return try await operation(.bytes(ByteBuffer(bytes: data)))
+            let buffer = ByteBuffer(bytes: data)
+            guard let watch, !data.isEmpty else { return try await operation(.bytes(buffer)) }
+            let chunks = ProgressBody(base: Self.slices(of: buffer), watch: watch)
+            return try await operation(.stream(chunks, length: .known(Int64(data.count))))
         case .file(let path, let length):
             do {
                 return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
                     let chunks = handle.readChunks(in: 0..<length, chunkLength: .mebibytes(1))
+                    if let watch {
+                        return try await operation(
+                            .stream(ProgressBody(base: chunks, watch: watch), length: .known(length)))
+                    }
                     return try await operation(.stream(chunks, length: .known(length)))
                 }
             } catch let error as FileSystemError {
                 throw RegistryError.io(path: path, operation: "read for upload", reason: Self.describe(error))
             }
+        }
+    }
+
+    /// `buffer` in slices of at most `size` bytes (sharing its storage).
+    static func slices(of buffer: ByteBuffer, size: Int = 256 * 1024) -> AsyncStream<ByteBuffer> {
+        AsyncStream { continuation in
+            var rest = buffer
+            while rest.readableBytes > 0, let slice = rest.readSlice(length: min(size, rest.readableBytes)) {
+                continuation.yield(slice)
+            }
+            continuation.finish()
         }
     }
 

@@ -14,13 +14,20 @@ extension Transport {
     ///
     /// Connection resets and closes, broken pipes and timeouts are temporary (retried); a refused connection, a
     /// DNS or TLS failure is not, so a registry that is down is reported at once.
-    static func classify(_ error: any Error, method: String, url: String) -> RegistryError {
+    ///
+    /// - Parameters:
+    ///   - idle: the idle timeout in force (AsyncHTTPClient's read timeout), for its message.
+    ///   - total: the total timeout in force (AsyncHTTPClient's deadline), for its message.
+    static func classify(
+        _ error: any Error, method: String, url: String, idle: Duration = RegistryTimeouts.default.idle,
+        total: Duration = RegistryTimeouts.default.request
+    ) -> RegistryError {
         if let error = error as? RegistryError { return error }
         if error is CancellationError || Task.isCancelled {
             return .cancelled(method: method, url: url)
         }
         if let error = error as? HTTPClientError {
-            return classify(httpClientError: error, method: method, url: url)
+            return classify(httpClientError: error, method: method, url: url, idle: idle, total: total)
         }
         if let error = error as? IOError {
             return classify(errno: error.errnoCode, method: method, url: url)
@@ -58,17 +65,18 @@ extension Transport {
         return .network(method: method, url: url, reason: "request failed (\(text))", temporary: false)
     }
 
-    private static func classify(httpClientError error: HTTPClientError, method: String, url: String) -> RegistryError {
+    private static func classify(
+        httpClientError error: HTTPClientError, method: String, url: String, idle: Duration, total: Duration
+    ) -> RegistryError {
         switch error {
         case .remoteConnectionClosed:
             return .network(method: method, url: url, reason: "connection closed by the server")
         case .readTimeout, .writeTimeout:
-            return .timeout(method: method, url: url, after: .seconds(120))
+            return .idleRead(method: method, url: url, after: idle)
         case .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout:
             return .network(method: method, url: url, reason: "connection timed out")
         case .deadlineExceeded:
-            return .timeout(
-                method: method, url: url, after: .nanoseconds(Transport.requestTimeout.nanoseconds))
+            return .timeout(method: method, url: url, after: total)
         case .cancelled, .requestStreamCancelled:
             if Task.isCancelled { return .cancelled(method: method, url: url) }
             return .network(method: method, url: url, reason: "request cancelled by the HTTP client")

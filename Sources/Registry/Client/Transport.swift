@@ -13,24 +13,25 @@ final class Transport: Sendable {
     let httpClient: HTTPClient
     let authenticator: Authenticator
     let retryPolicy: RetryPolicy
+    let timeouts: RegistryTimeouts
     let logger: Logger
     /// `Warning: 299` texts already logged, so each is shown once per client.
     let warnings = RegistryWarnings()
 
-    /// Time allowed until the response head arrives for requests without a body; uploads get ``uploadTimeout``.
-    static let requestTimeout: TimeAmount = .minutes(5)
-    /// Time allowed for sending an upload body and receiving the response head.
-    static let uploadTimeout: TimeAmount = .hours(2)
     /// How much of an error body is read to decode `errors[]`.
     static let errorBodyLimit = 64 * 1024
     /// How many 401s one request may answer: the first teaches the endpoint's scheme (or replaces an expired
     /// token), a second may widen the token scope (`insufficient_scope`). A third is reported.
     static let maxChallengeAnswers = 2
 
-    init(httpClient: HTTPClient, authenticator: Authenticator, retryPolicy: RetryPolicy, logger: Logger) {
+    init(
+        httpClient: HTTPClient, authenticator: Authenticator, retryPolicy: RetryPolicy,
+        timeouts: RegistryTimeouts = .default, logger: Logger
+    ) {
         self.httpClient = httpClient
         self.authenticator = authenticator
         self.retryPolicy = retryPolicy
+        self.timeouts = timeouts
         self.logger = logger
     }
 
@@ -41,14 +42,15 @@ final class Transport: Sendable {
     /// becomes ``RegistryError/http(method:url:status:body:hint:)``. A 401 from the endpoint is answered from its
     /// own `WWW-Authenticate` through the ``Authenticator`` (Basic credentials, a token, a fresh token, a wider
     /// scope) and the same request is sent again, at most ``maxChallengeAnswers`` times. Temporary
-    /// failures — including ones thrown by `handle` while it streams the body — repeat the whole exchange per
-    /// ``RetryPolicy``, re-creating the request body.
+    /// failures — including ones thrown by `handle` while it streams the body, and stalls (``RegistryTimeouts``)
+    /// — repeat the whole exchange per ``RetryPolicy``, re-creating the request body and honouring `Retry-After`.
     func execute<T: Sendable>(
         _ request: RegistryRequest, accepted: Set<Int>,
-        handle: (HTTPClientResponse) async throws -> T
+        handle: @escaping @Sendable (HTTPClientResponse) async throws -> T
     ) async throws(RegistryError) -> T {
         var scopes = request.scopes
         var attempt = 0
+        var waited: Duration = .zero
         var answeredChallenges = 0
         let sendsCredentials = request.endpoint.map { Self.sameOrigin(request.url, $0.baseURL) } ?? false
         while true {
@@ -71,14 +73,15 @@ final class Transport: Sendable {
                     from: challenges, error: error, sent: authorization, endpoint: endpoint, scopes: scopes)
                 answeredChallenges += 1
                 attempt -= 1  // answering a challenge is not a failed attempt
-            case .failed(let error, let retryAfter):
+            case .failed(let error):
                 guard request.retries, error.isTemporary,
-                    let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)
+                    let delay = retryPolicy.delay(afterAttempt: attempt, waited: waited, retryAfter: error.retryAfter)
                 else { throw error }
                 logger.debug(
                     "retrying after temporary failure",
                     metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
                 try await Self.sleep(delay, method: request.method.rawValue, url: request.url)
+                waited += delay
             }
         }
     }
@@ -109,12 +112,12 @@ final class Transport: Sendable {
     private enum Outcome<T: Sendable>: Sendable {
         case done(T)
         case unauthorized(challenges: [String], error: RegistryError)
-        case failed(RegistryError, retryAfter: Duration?)
+        case failed(RegistryError)
     }
 
     private func attemptOnce<T: Sendable>(
         _ request: RegistryRequest, authorization: Authorization?, accepted: Set<Int>,
-        handle: (HTTPClientResponse) async throws -> T
+        handle: @escaping @Sendable (HTTPClientResponse) async throws -> T
     ) async -> Outcome<T> {
         let method = request.method.rawValue
         var httpRequest = HTTPClientRequest(url: request.url)
@@ -124,31 +127,45 @@ final class Transport: Sendable {
         if let authorization {
             httpRequest.headers.replaceOrAdd(name: "Authorization", value: authorization.header)
         }
+        let hasBody = request.body != nil
         do {
-            let body = request.body ?? (request.method == .POST || request.method == .PUT ? .data(Data()) : nil)
-            if let body {
-                return try await body.withHTTPBody { httpBody in
-                    var withBody = httpRequest
+            guard let body = request.body ?? (request.method == .POST || request.method == .PUT ? .data(Data()) : nil)
+            else {
+                return try await exchange(httpRequest, request, watch: nil, accepted: accepted, handle: handle)
+            }
+            // AsyncHTTPClient's read timeout only starts once the whole body is sent, and its write timeout pauses
+            // while the server does not read: a watch over the body's progress catches a registry that stalls.
+            let watch = UploadWatch(idle: timeouts.idle)
+            let prepared = httpRequest
+            return try await watch.run(method: method, url: request.url) {
+                try await body.withHTTPBody(watch: watch) { httpBody in
+                    var withBody = prepared
                     withBody.body = httpBody
-                    return try await exchange(withBody, request, accepted: accepted, handle: handle)
+                    return try await self.exchange(withBody, request, watch: watch, accepted: accepted, handle: handle)
                 }
             }
-            return try await exchange(httpRequest, request, accepted: accepted, handle: handle)
         } catch let error as RegistryError {
-            return .failed(error, retryAfter: nil)
+            return .failed(error)
         } catch {
-            return .failed(Self.classify(error, method: method, url: request.url), retryAfter: nil)
+            return .failed(
+                Self.classify(
+                    error, method: method, url: request.url, idle: timeouts.idle,
+                    total: hasBody ? timeouts.upload : timeouts.request))
         }
     }
 
     /// Sends one prepared request and sorts the answer into an ``Outcome``.
     private func exchange<T: Sendable>(
-        _ httpRequest: HTTPClientRequest, _ request: RegistryRequest, accepted: Set<Int>,
+        _ httpRequest: HTTPClientRequest, _ request: RegistryRequest, watch: UploadWatch?, accepted: Set<Int>,
         handle: (HTTPClientResponse) async throws -> T
     ) async throws -> Outcome<T> {
         let method = request.method.rawValue
-        let timeout = request.body == nil ? Self.requestTimeout : Self.uploadTimeout
-        let response = try await httpClient.execute(httpRequest, timeout: timeout, logger: logger)
+        let timeout = request.body == nil ? timeouts.request : timeouts.upload
+        let response = try await httpClient.execute(
+            httpRequest, timeout: .nanoseconds(Self.nanoseconds(timeout)), logger: logger)
+        // From here on AsyncHTTPClient's read timeout (the idle timeout, see RegistryClient.httpConfiguration)
+        // watches the response.
+        watch?.finish()
         let status = Int(response.status.code)
         logger.debug(
             "registry request",
@@ -161,12 +178,21 @@ final class Transport: Sendable {
         if request.method != .HEAD, let buffer = try? await response.body.collect(upTo: Self.errorBodyLimit) {
             errorBody = Data(buffer.readableBytesView)
         }
-        let error = RegistryError.http(method: method, url: request.url, status: status, body: errorBody)
+        var error = RegistryError.http(method: method, url: request.url, status: status, body: errorBody)
         if status == 401 {
             return .unauthorized(challenges: response.headers["WWW-Authenticate"], error: error)
         }
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) }
-        return .failed(error, retryAfter: retryAfter)
+        error.retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) }
+        return .failed(error)
+    }
+
+    /// `duration` in whole nanoseconds, saturated to what `TimeAmount` holds.
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return product.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
+            ? .max : product + attoseconds / 1_000_000_000
     }
 
     /// `imagespec/<version>` plus the platform, sent with every request.
@@ -190,21 +216,26 @@ final class Transport: Sendable {
 
 extension Transport {
     /// Runs a multi-request `operation` (an upload session) and repeats it as a whole on temporary failures, per
-    /// the same ``RetryPolicy`` single requests use. Requests inside should have ``RegistryRequest/retries`` off.
+    /// the same ``RetryPolicy`` single requests use (one budget for the whole session, `Retry-After` of the failed
+    /// request honoured). Requests inside should have ``RegistryRequest/retries`` off.
     func withRetries<T: Sendable>(_ operation: () async throws(RegistryError) -> T) async throws(RegistryError) -> T {
         var attempt = 0
+        var waited: Duration = .zero
         while true {
             attempt += 1
             do throws(RegistryError) {
                 return try await operation()
             } catch {
-                guard error.isTemporary, let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: nil) else {
+                guard error.isTemporary,
+                    let delay = retryPolicy.delay(afterAttempt: attempt, waited: waited, retryAfter: error.retryAfter)
+                else {
                     throw error
                 }
                 logger.debug(
                     "restarting after temporary failure",
                     metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
                 try await Self.sleep(delay, method: error.method ?? "", url: error.url ?? "")
+                waited += delay
             }
         }
     }
