@@ -144,18 +144,24 @@ import Testing
         #expect(Self.fileType(fifo) == S_IFIFO, "the FIFO was replaced")
         #expect(!FileManager.default.fileExists(atPath: fifo + ".imagespec-tmp"))
 
+        // Private nodes of the same devices, so that a regression replaces a file of the test, not the machine's
+        // /dev/null or /dev/full.
+        let null = setup.build.directory + "/null"
+        let full = setup.build.directory + "/full"
+        try ExternalTool.run("mknod", ["-m", "666", null, "c", "1", "3"]).check()
+        try ExternalTool.run("mknod", ["-m", "666", full, "c", "1", "7"]).check()
         _ = try await ExternalTool.runAsync(
-            setup.binary, setup.arguments(spec, output: "docker-archive:/dev/null"), environment: setup.environment
+            setup.binary, setup.arguments(spec, output: "docker-archive:\(null)"), environment: setup.environment
         ).check()
-        #expect(Self.fileType("/dev/null") == S_IFCHR, "/dev/null was replaced")
+        #expect(Self.fileType(null) == S_IFCHR, "the /dev/null node was replaced")
 
         // /dev/full: the write fails with ENOSPC, in one line, and the device stays.
-        let full = try await ExternalTool.runAsync(
-            setup.binary, setup.arguments(spec, output: "docker-archive:/dev/full"), environment: setup.environment)
-        #expect(full.status == 2)
-        #expect(full.stderr.split(separator: "\n").count == 1, "\(full.stderr)")
-        #expect(full.stderr.contains("No space left on device"), "\(full.stderr)")
-        #expect(Self.fileType("/dev/full") == S_IFCHR, "/dev/full was replaced")
+        let failed = try await ExternalTool.runAsync(
+            setup.binary, setup.arguments(spec, output: "docker-archive:\(full)"), environment: setup.environment)
+        #expect(failed.status == 2)
+        #expect(failed.stderr.split(separator: "\n").count == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("No space left on device"), "\(failed.stderr)")
+        #expect(Self.fileType(full) == S_IFCHR, "the /dev/full node was replaced")
     }
 
     @Test func dockerArchiveRefusesADirectoryASocketAndABlockDevice() async throws {
@@ -169,7 +175,10 @@ import Testing
             "python3", ["-c", "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", socket]
         ).check()
         var targets = [(directory, "a directory"), (socket, "a socket")]
-        if Self.fileType("/dev/loop0") == S_IFBLK { targets.append(("/dev/loop0", "a block device")) }
+        // A private block device node (loop250: no such device here), never a disk of the machine.
+        let block = setup.build.directory + "/a-block-device"
+        try ExternalTool.run("mknod", ["-m", "600", block, "b", "7", "250"]).check()
+        targets.append((block, "a block device"))
         for (path, kind) in targets {
             let result = try await ExternalTool.runAsync(
                 setup.binary, setup.arguments(spec, output: "docker-archive:\(path)"), environment: setup.environment)
