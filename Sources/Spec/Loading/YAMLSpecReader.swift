@@ -47,6 +47,15 @@ struct YAMLSpecReader {
 
     /// Reads YAML text (see `read(bytes:)`).
     mutating func read(text: String) -> SourceNode? {
+        do {
+            try YAMLAliasBudget.check(text)
+        } catch {
+            report(
+                SourceLocation(line: error.line, column: error.column), field: nil,
+                "YAML aliases (*name) here expand the document past \(error.what) (an alias bomb?) — write the "
+                    + "values out instead of nesting aliases")
+            return nil
+        }
         let root: Node?
         do {
             let parser = try Parser(yaml: text, resolver: Self.resolver, constructor: .default, encoding: .utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import GoogleCloud
 import Logging
+import Registry
 
 extension RegistryOptions {
     /// The library's ``GoogleCloud/RegistrySetup`` for these options (debug logging with `--verbose`); its input
@@ -9,6 +10,9 @@ extension RegistryOptions {
         Verbosity.bootstrap(verbose: verbose)
         var logger = Logger(label: "imagespec")
         logger.logLevel = verbose ? .debug : .warning
+        // Every verb reads the docker config the same way: a corrupt one is an error naming it, even when the
+        // registry asks for no credentials.
+        try DockerConfigCredentials(environment: environment).checkConfiguration()
         do {
             return try RegistrySetup(
                 registriesConf: registriesConf, insecureRegistries: insecureRegistries, environment: environment,
