@@ -64,7 +64,7 @@ enum PipExtraArguments {
             guard argument.hasPrefix("-"), argument != "-" else {
                 throw refusal(
                     argument,
-                    "it is not an option — give packages in packages (a local path would be read from this machine)")
+                    "it is not a uv option; give packages in packages (a local path would be read from this machine)")
             }
             let (name, inlineValue) = split(argument)
             if let reason = refused[name] {
