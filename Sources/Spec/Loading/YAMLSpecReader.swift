@@ -6,6 +6,7 @@ import Yams
 ///
 /// Libyaml (through Yams) does the parsing; typing follows `PyYAMLScalarResolver`; merge keys (`<<`) follow
 /// PyYAML's `flatten_mapping`. Problems are collected, not thrown one by one, so `imagespec validate` can list all.
+/// Before any of that, ``YAMLAliasBudget`` bounds what aliases expand to, so an alias bomb is one error, not a hang.
 struct YAMLSpecReader {
     /// The file name used in diagnostics.
     let file: String?
