@@ -35,6 +35,8 @@ struct BadInputTableTests {
         var target: Target = .layout
         /// Run the binary as `nobody` (so file permissions count, which they do not for root).
         var unprivileged = false
+        /// What the error line must not contain.
+        var forbidden: [String] = []
 
         var testDescription: String { name }
     }
@@ -191,6 +193,15 @@ struct BadInputTableTests {
                 try symlink("project/link.txt", to: "elsewhere/secret.txt")(directory)
             }),
         Case(
+            // The opt-in passes the link (the build then stops at the next problem, the docker config).
+            name: "symlink outside with --follow-external-symlinks, then a corrupt config.json",
+            spec: base + "copy: [link.txt]\n", mentions: ["config.json"], files: ["project/ok.txt": "ok\n"],
+            prepare: { directory in
+                try outside(directory)
+                try symlink("project/link.txt", to: "elsewhere/secret.txt")(directory)
+            }, arguments: ["--cwd", "DIR/project", "--follow-external-symlinks"], dockerConfig: "{",
+            forbidden: ["symlink"]),
+        Case(
             name: "source_root not a directory", spec: base + "source_root: absent\nsource_copy_mode: ALL\n",
             mentions: ["source_root", "absent"]),
         Case(
@@ -285,6 +296,9 @@ struct BadInputTableTests {
         #expect(lines.count == 1, "stderr: \(result.stderr)")
         for banned in ["Fatal error", "backtrace", "Stack dump", "Current stack trace", "hunter2"] {
             #expect(!result.stderr.contains(banned), "stderr: \(result.stderr)")
+        }
+        for word in item.forbidden {
+            #expect(!result.stderr.contains(word), "stderr should not mention \(word): \(result.stderr)")
         }
         for word in item.mentions.map(fill) {
             #expect(result.stderr.contains(word), "stderr should mention \(word): \(result.stderr)")
