@@ -49,6 +49,7 @@ FAST_SKIP='\.(DifferentialTests|FilesDifferentialTests|FilesIgnoreTests|LoadingY
 FAST_SKIP+='|UmociInteropTests|TarInteropTests|StreamingTests|ReproducibilityTests|CacheTests|PathSafetyTests|BlockGzipTests'
 FAST_SKIP+='|Integration[A-Za-z]*Tests|Fixture[A-Za-z]*Tests|Fault[A-Za-z]*Tests|ConfigSkopeoInteropTests|PullMirrorTests|PullPlatformTests'
 FAST_SKIP+='|Gar(Command|CredentialSource|EndToEnd|ExistsCopy|TokenRefresh)Tests|GoogleCredentialProviderTests'
+FAST_SKIP+='|BadInputTableTests|SymlinkBuildTests'
 FAST_SKIP+='|BaseMappingTests|BuildBadInputTests|BuildCommandTests|BuildPushTests|DockerArchiveTests|LayerReuseTests'
 FAST_SKIP+='|LockFileTests|MultiPlatformTests|PoetryLockTests|SecretMountTests|ProgressTests'
 FAST_SKIP+='|SignalCleanupTests|OutputTargetTests'

@@ -31,6 +31,10 @@ public struct BuildOptions: Sendable {
     /// The longest a step run in the image (`apt_packages`, `commands`) may take; nil (default) sets no limit.
     /// Cancelling the build stops a running step and every process it started, whatever this says.
     public var stepTimeout: Duration? = nil
+    /// Whether a `copy` entry or `source_root` file that is (or lies below) a symlink leading outside its project
+    /// directory is followed, bringing the outside file into the image; false (default) refuses it
+    /// (`--follow-external-symlinks`).
+    public var followExternalSymlinks = false
 
     /// Creates options; `environment` also provides `SOURCE_DATE_EPOCH` and the default cache directory.
     public init(

@@ -42,6 +42,9 @@ public struct BuildPlan: Sendable, Hashable {
     public var workingDirectory: String
     /// The spec's `env`, in order.
     public var environment: [EnvironmentVariable]
+    /// The spec's `python_version` (checked to be a version), which the base image's Python must match; nil when
+    /// the spec does not say.
+    public var pythonVersion: String?
     /// The spec's `entrypoint`: nil keeps the base's, `[]` clears it.
     public var entrypoint: [String]?
     /// `source_root` and `copy` files placed under `/root`, as flytekit's default builder lays them out.
@@ -107,11 +110,15 @@ public struct BuildPlan: Sendable, Hashable {
             ? try Self.requirements(spec: spec, workingDirectory: workingDirectory, options: options) : []
         indexURL = spec.pipIndex.flatMap { $0.isEmpty ? nil : $0 }
         extraIndexURLs = spec.pipExtraIndexURL ?? []
-        extraInstallArguments = try ShellWords.split(spec.pipExtraArgs ?? "", what: "pip_extra_args")
+        extraInstallArguments = try PipExtraArguments.check(
+            try ShellWords.split(spec.pipExtraArgs ?? "", what: "pip_extra_args"), workingDirectory: workingDirectory)
         secretMounts = try SecretMount.plan(spec.pipSecretMounts ?? [], workingDirectory: workingDirectory)
-        environment = (spec.env ?? []).map { EnvironmentVariable(name: $0.name, value: $0.value) }
+        environment = try Self.environment(spec)
+        pythonVersion = try Self.pythonVersion(spec)
         entrypoint = spec.entrypoint
-        files = try Self.files(spec: spec, naming: naming, workingDirectory: workingDirectory)
+        files = try Self.files(
+            spec: spec, naming: naming, workingDirectory: workingDirectory,
+            followExternalSymlinks: options.followExternalSymlinks)
         aptPackages = try Self.aptPackages(spec.aptPackages ?? [])
         commands = try Self.commands(spec.commands ?? [])
     }
@@ -225,8 +232,11 @@ public struct BuildPlan: Sendable, Hashable {
         return name.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-")
     }
 
+    /// The `source_root` and `copy` files. A symlink is followed (as flytekit's copy into the build context does)
+    /// when it stays inside its project (`source_root`, resp. the working directory for `copy`); one that leads out
+    /// is refused unless `followExternalSymlinks`.
     static func files(
-        spec: ImageSpec, naming: ImageNaming, workingDirectory: String
+        spec: ImageSpec, naming: ImageNaming, workingDirectory: String, followExternalSymlinks: Bool = false
     ) throws(BuildError) -> [LayerSourceItem] {
         func resolve(_ path: String) -> String {
             path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
@@ -234,7 +244,18 @@ public struct BuildPlan: Sendable, Hashable {
         var items: [LayerSourceItem] = []
         if let root = spec.sourceRoot, let files = naming.sourceFiles {
             let rootPath = resolve(root)
+            if let unreadable = naming.unreadableSourceDirectories?.first {
+                throw BuildError(
+                    .invalidSpec,
+                    "source_root: cannot read the directory "
+                        + (unreadable.isEmpty ? rootPath : "\(rootPath)/\(unreadable)")
+                        + " — its files would be left out "
+                        + "of the image; fix its permissions, or ignore it in .dockerignore")
+            }
             for file in files {
+                if !followExternalSymlinks {
+                    try ExternalSymlink.check(file, in: rootPath, what: "source_root file '\(file)'")
+                }
                 items.append(LayerSourceItem(source: rootPath + "/" + file, destination: "root/" + file))
             }
         }
@@ -250,6 +271,9 @@ public struct BuildPlan: Sendable, Hashable {
             let source = resolve(entry)
             guard FileManager.default.fileExists(atPath: source) else {
                 throw BuildError(.invalidSpec, "copy entry '\(entry)' does not exist (looked for \(source))")
+            }
+            if !followExternalSymlinks {
+                try ExternalSymlink.check(relative, in: workingDirectory, what: "copy entry '\(entry)'")
             }
             items.append(LayerSourceItem(source: source, destination: relative.isEmpty ? "root" : "root/" + relative))
         }

@@ -30,6 +30,7 @@ extension ImageBuilder {
         options.report(.step("\(platform): resolving base image \(baseReference)"))
         let base = try await ResolvedBase.resolve(
             baseReference, platform: platform, client: client, blobsDirectory: cache.blobsDirectory)
+        try plan.checkPython(of: base)
         for layer in base.manifest.layers {
             queue?.enqueue(.base(layer, from: base.platformManifest.reference), platform: platform)
         }

@@ -35,6 +35,17 @@ public struct DockerConfigCredentials: CredentialProvider {
         return (home as NSString).appendingPathComponent(".docker/config.json")
     }
 
+    /// Reads the config file and `DOCKER_AUTH_CONFIG` without asking for any host, so a corrupt one is an error
+    /// at once, whatever the registry later asks (a registry that needs no login never makes the client read them).
+    ///
+    /// - Throws: ``RegistryError`` of kind `configuration` naming the file and what is wrong with it.
+    public func checkConfiguration() throws(RegistryError) {
+        if let inline = environment["DOCKER_AUTH_CONFIG"], !inline.trimmingCharacters(in: .whitespaces).isEmpty {
+            _ = try DockerConfigFile.decode(Data(inline.utf8), source: "DOCKER_AUTH_CONFIG")
+        }
+        _ = try DockerConfigFile.load(path: configPath)
+    }
+
     /// The credentials for `host`, or nil for anonymous.
     ///
     /// - Throws: ``RegistryError`` when the config file is corrupt, a stored entry is malformed, or a configured

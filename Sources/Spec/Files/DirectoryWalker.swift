@@ -1,6 +1,6 @@
 /// Python's `os.walk(top, topdown=True, followlinks=False)` over byte paths: directories in pre-order, each with its
 /// entries in raw `readdir` order; symlinks to directories are reported as directories but never descended into;
-/// unreadable directories are skipped silently (os.walk's `onerror=None`).
+/// unreadable directories are skipped (os.walk's `onerror=None`), and told to `unreadable`.
 enum DirectoryWalker {
     /// A non-directory entry (`os.walk`'s `filenames`).
     struct File {
@@ -23,19 +23,24 @@ enum DirectoryWalker {
     }
 
     /// Walks `top`. `prune` returns false for a sub-directory name that must not be listed or descended into
-    /// (flytekit drops `.git`). `visit` sees each directory before its sub-directories.
+    /// (flytekit drops `.git`). `visit` sees each directory before its sub-directories; `unreadable` gets the
+    /// components of each directory that could not be listed.
     static func walk(
         _ top: [UInt8], prune: ([UInt8]) -> Bool = { _ in true },
+        unreadable: ([[UInt8]]) -> Void = { _ in },
         visit: (Directory) throws(SpecError) -> Void
     ) throws(SpecError) {
-        try walk(top, components: [], prune: prune, visit: visit)
+        try walk(top, components: [], prune: prune, unreadable: unreadable, visit: visit)
     }
 
     private static func walk(
-        _ path: [UInt8], components: [[UInt8]], prune: ([UInt8]) -> Bool,
+        _ path: [UInt8], components: [[UInt8]], prune: ([UInt8]) -> Bool, unreadable: ([[UInt8]]) -> Void,
         visit: (Directory) throws(SpecError) -> Void
     ) throws(SpecError) {
-        guard let entries = FileSystem.list(path) else { return }
+        guard let entries = FileSystem.list(path) else {
+            unreadable(components)
+            return
+        }
         var directory = Directory(components: components, files: [], directories: [])
         var descend: [[UInt8]] = []
         let prefix = path.last == 0x2F ? path : path + [0x2F]
@@ -68,7 +73,8 @@ enum DirectoryWalker {
         }
         try visit(directory)
         for name in descend {
-            try walk(prefix + name, components: components + [name], prune: prune, visit: visit)
+            try walk(
+                prefix + name, components: components + [name], prune: prune, unreadable: unreadable, visit: visit)
         }
     }
 

@@ -65,6 +65,12 @@ public final class IgnoreRules {
         return StandardIgnore.isIgnored(path)
     }
 
+    /// Whether a whole directory is left out by `.dockerignore` or flytekit's standard rules (git's listing, which
+    /// names files only, is not asked).
+    func isDirectoryIgnored(relative path: PyStr) -> Bool {
+        docker.matches(path) || StandardIgnore.isIgnored(path)
+    }
+
     static func readAll(_ path: [UInt8], shownPath: String) throws(SpecError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: String(decoding: path, as: UTF8.self)) else {
             throw FileSystem.unreadable(shownPath, EACCES)

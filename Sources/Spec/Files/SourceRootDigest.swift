@@ -22,15 +22,17 @@ public enum SourceRootDigest {
         case files([String])
     }
 
-    /// The md5 hex digest flytekit puts in place of `source_root`, and the hashed files relative to the root in hash
-    /// order (what the builder copies to `/root`).
+    /// The md5 hex digest flytekit puts in place of `source_root`, the hashed files relative to the root in hash
+    /// order (what the builder copies to `/root`), and the directories (relative, `""` for the root) that could not
+    /// be listed and are not ignored: flytekit's `os.walk` skips them silently, so their files are neither hashed
+    /// nor copied — a builder must refuse them.
     ///
     /// Stricter than flytekit on purpose: a root that is not an existing directory is an error (flytekit fails too
     /// when `git` is installed, and silently hashes nothing otherwise).
     public static func compute(
         root: String, workingDirectory: String, mode: Mode,
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(SpecError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String], unreadableDirectories: [String]) {
         let cwd = FileSystem.absoluteWorkingDirectory(workingDirectory)
         let rootText = PyPath.from(root)
         let rootPath = FileSystem.resolve(rootText, workingDirectory: cwd)
@@ -59,11 +61,22 @@ public enum SourceRootDigest {
 
     private static func hashAll(
         root: PyStr, rootPath: [UInt8], rules: IgnoreRules
-    ) throws(SpecError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String], unreadableDirectories: [String]) {
         let absolute = PyPath.isAbsolute(root)
         let prefix: PyStr = root.last == PyPath.slash ? root : root + [PyPath.slash]
         var selected: [Selected] = []
-        try DirectoryWalker.walk(rootPath, prune: { $0 != Array(".git".utf8) }) { directory throws(SpecError) in
+        var unreadable: [String] = []
+        let noteUnreadable = { (components: [[UInt8]]) in
+            let relative = Array(components.joined(separator: [0x2F]))
+            let relativeText = PyPath.decode(relative)
+            if components.isEmpty
+                || !rules.isDirectoryIgnored(relative: absolute ? relativeText : prefix + relativeText)
+            {
+                unreadable.append(String(decoding: relative, as: UTF8.self))
+            }
+        }
+        try DirectoryWalker.walk(rootPath, prune: { $0 != Array(".git".utf8) }, unreadable: noteUnreadable) {
+            directory throws(SpecError) in
             for file in directory.files {
                 if file.kind == .missing || file.kind == .socket { continue }
                 let components = directory.components + [file.name]
@@ -92,12 +105,15 @@ public enum SourceRootDigest {
                 shownPath: PyPath.string(prefix + PyPath.decode(file.relative)))
             hasher.update(data: file.hashedName)
         }
-        return (FlytekitHash.hex(hasher.finalize()), selected.map { String(decoding: $0.relative, as: UTF8.self) })
+        return (
+            FlytekitHash.hex(hasher.finalize()), selected.map { String(decoding: $0.relative, as: UTF8.self) },
+            unreadable
+        )
     }
 
     private static func hashModules(
         _ modules: [String], root: PyStr, cwd: [UInt8]
-    ) throws(SpecError) -> (digest: String, files: [String]) {
+    ) throws(SpecError) -> (digest: String, files: [String], unreadableDirectories: [String]) {
         let cwdText = PyPath.decode(cwd)
         var files = modules.map(PyPath.from).filter { PyPath.isInDirectory($0, root) }
         files.sort { $0.lexicographicallyPrecedes($1) }
@@ -119,6 +135,6 @@ public enum SourceRootDigest {
             hasher.update(data: PyPath.utf8(relative.filter { $0 != PyPath.slash }) ?? [])
             relatives.append(PyPath.string(relative))
         }
-        return (FlytekitHash.hex(hasher.finalize()), relatives)
+        return (FlytekitHash.hex(hasher.finalize()), relatives, [])
     }
 }

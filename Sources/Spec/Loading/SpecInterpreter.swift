@@ -251,8 +251,9 @@ struct SpecInterpreter {
                 case .list, .dict, .none:
                     warning(
                         pair.value.location ?? node.location, field: "\(name).\(keyText)",
-                        "is \(PyValueDescription.kind(of: item)); flytekit hashes it as is and the image gets its "
-                            + "Python text \(PythonRepr.repr(item)) — use a string")
+                        "is \(PyValueDescription.kind(of: item)); flytekit hashes it as is (its Python text "
+                            + "\(PythonRepr.repr(item)) would be the value), and imagespec build refuses it — use a "
+                            + "string")
                 default:
                     break
                 }

@@ -6,6 +6,7 @@ import Yams
 ///
 /// Libyaml (through Yams) does the parsing; typing follows `PyYAMLScalarResolver`; merge keys (`<<`) follow
 /// PyYAML's `flatten_mapping`. Problems are collected, not thrown one by one, so `imagespec validate` can list all.
+/// Before any of that, ``YAMLAliasBudget`` bounds what aliases expand to, so an alias bomb is one error, not a hang.
 struct YAMLSpecReader {
     /// The file name used in diagnostics.
     let file: String?
@@ -47,6 +48,15 @@ struct YAMLSpecReader {
 
     /// Reads YAML text (see `read(bytes:)`).
     mutating func read(text: String) -> SourceNode? {
+        do {
+            try YAMLAliasBudget.check(text)
+        } catch {
+            report(
+                SourceLocation(line: error.line, column: error.column), field: nil,
+                "YAML aliases (*name) here expand the document past \(error.what) (an alias bomb?) — write the "
+                    + "values out instead of nesting aliases")
+            return nil
+        }
         let root: Node?
         do {
             let parser = try Parser(yaml: text, resolver: Self.resolver, constructor: .default, encoding: .utf8)

@@ -27,6 +27,9 @@ public struct ImageNaming: Sendable, Hashable, Codable {
     public let sourceRootDigest: String?
     /// The hashed `source_root` files, relative to it, in hash order.
     public let sourceFiles: [String]?
+    /// `source_root` directories (relative to it, `""` for the root itself) that could not be listed: flytekit skips
+    /// them silently, so their files are neither hashed nor copied (a build refuses them); nil when there are none.
+    public let unreadableSourceDirectories: [String]?
     /// The nested base spec's image name, when `base_image` is a spec.
     public let baseImageName: String?
 }

@@ -45,6 +45,7 @@ extension ImageSpec {
         // 3. source_root -> ls_files digest (unless the mode is None or NO_COPY)
         var sourceRootDigest: String?
         var sourceFiles: [String]?
+        var unreadableSourceDirectories: [String]?
         if let mode = storage[.sourceCopyMode], mode != CopyFileDetection.noCopy.pyValue {
             guard PyValueDescription.isTruthy(storage[.sourceRoot]) else {
                 throw SpecError(
@@ -57,10 +58,11 @@ extension ImageSpec {
             guard case .str(let root)? = storage[.sourceRoot] else {
                 throw Self.pathTypeError(.sourceRoot, storage[.sourceRoot]!)
             }
-            let (digest, files) = try Self.sourceRootDigest(
+            let (digest, files, unreadable) = try Self.sourceRootDigest(
                 root: root, loadedModules: CopyFileDetection(mode) == .loadedModules, context: context)
             sourceRootDigest = digest
             sourceFiles = files
+            unreadableSourceDirectories = unreadable.isEmpty ? nil : unreadable
             substitutions[.sourceRoot] = .str(digest)
         }
 
@@ -131,7 +133,8 @@ extension ImageSpec {
             imageName: imageName, tag: tag, id: id, name: name, registry: registry, platform: platform,
             tagHashInput: tagHashInput, tagDigest: tagDigest, idHashInput: idHashInput,
             requirementsSHA1: requirementsSHA1, copyDigest: copyDigest, sourceRootDigest: sourceRootDigest,
-            sourceFiles: sourceFiles, baseImageName: baseImageName)
+            sourceFiles: sourceFiles, unreadableSourceDirectories: unreadableSourceDirectories,
+            baseImageName: baseImageName)
     }
 
     /// `dataclasses.asdict(spec, dict_factory=…)` with flytekit's filter: non-`None` fields in declaration order,
@@ -163,7 +166,7 @@ extension ImageSpec {
 
     private static func sourceRootDigest(
         root: String, loadedModules: Bool, context: NamingContext
-    ) throws(SpecError) -> (String, [String]) {
+    ) throws(SpecError) -> (String, [String], [String]) {
         let mode: SourceRootDigest.Mode
         if let files = context.sourceRootFiles {
             mode = .files(files)
@@ -186,7 +189,7 @@ extension ImageSpec {
         do {
             let result = try SourceRootDigest.compute(
                 root: root, workingDirectory: context.workingDirectory, mode: mode, environment: context.environment)
-            return (result.digest, result.files)
+            return (result.digest, result.files, result.unreadableDirectories)
         } catch {
             guard error.kind == .notADirectory else {
                 throw SpecError(.unreadable, field: .sourceRoot, message: error.message)

@@ -95,6 +95,14 @@ struct BuildCommand: AsyncParsableCommand {
             valueName: "seconds"))
     var stepTimeout: Double?
 
+    /// Follow symlinks that lead outside the project.
+    @Flag(
+        name: .customLong("follow-external-symlinks"),
+        help: ArgumentHelp(
+            "Put what a copy entry or source_root file symlinked outside the project points at into the image "
+                + "(refused by default)."))
+    var followExternalSymlinks = false
+
     @OptionGroup var specOptions: NameSpecOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var outputOptions: OutputOptions
@@ -123,6 +131,7 @@ struct BuildCommand: AsyncParsableCommand {
                 }
                 options.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
             }
+            options.followExternalSymlinks = followExternalSymlinks
             let force = BuildRules.forcePush(requested: self.force, environment: environment, document: flytekit)
             var plan = try BuildPlan(loaded, options: options)
             if let flytekit { try plan.apply(flytekit) }

@@ -20,6 +20,9 @@ extension RegistryOptions {
         if let idle { timeouts.idle = idle }
         var retryPolicy = RetryPolicy.default
         if let budget { retryPolicy.budget = budget }
+        // Every verb reads the docker config the same way: a corrupt one is an error naming it, even when the
+        // registry asks for no credentials.
+        try DockerConfigCredentials(environment: environment).checkConfiguration()
         do {
             return try RegistrySetup(
                 registriesConf: registriesConf, insecureRegistries: insecureRegistries, environment: environment,
