@@ -44,6 +44,15 @@ executable() {
     echo "$SCRATCH/release/$name"
 }
 
+# libFuzzer options for one target beyond the common ones.
+#  registries-conf: TOMLKit 0.6.0 leaks every parsed document (TOMLTable never frees its toml::table, nor `keys` its
+#  C array); imagespec parses registries.conf once per process, so leak checking would only ever report that.
+extra_options() {
+    case "$1" in
+        registries-conf) echo "-detect_leaks=0" ;;
+    esac
+}
+
 known() {
     local target
     for target in "${TARGETS[@]}"; do [ "$target" = "$1" ] && return 0; done
@@ -79,15 +88,16 @@ executions() {
 run() {
     local target=$1 seconds=$2
     local dir="$CACHE/$target"
-    local binary log dictionary=() status=0
+    local binary log dictionary=() extra=() status=0
     binary=$(executable "$target")
     mkdir -p "$dir/corpus" "$dir/findings"
     log="$dir/last.log"
     if [ -f "$REPO/Fuzz/Dictionaries/$target.dict" ]; then
         dictionary=("-dict=$REPO/Fuzz/Dictionaries/$target.dict")
     fi
+    read -r -a extra <<<"$(extra_options "$target")"
     # The first directory receives new inputs; the seeds are only read.
-    nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" \
+    nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" "${extra[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
         -artifact_prefix="$dir/findings/" >"$log" 2>&1 || status=$?
     local count finding
@@ -119,7 +129,8 @@ esac
 if [ "$2" = replay ]; then
     [ "$1" != all ] && [ $# -ge 3 ] || usage
     build
-    exec "$(executable "$1")" "${@:3}"
+    read -r -a extra <<<"$(extra_options "$1")"
+    exec "$(executable "$1")" "${extra[@]}" "${@:3}"
 fi
 [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || { echo "fuzz: SECONDS must be a positive number, not '$2'" >&2; exit 2; }
 
