@@ -299,6 +299,11 @@ struct ConfigRegistriesTests {
             toml: "[[registry]]\nlocation = \"docker.io\"\n\n[[[registries.search]ocation = \"mirror.gcr.io\"\n",
             expected: "/etc/x/registries.conf:4:3: invalid TOML: a table header must start with a key"),
         BadCase(
+            label: "table header broken by a line break (reduced fuzzer input)",
+            toml: "# comment \"j\"\"\n[\nZregistry]]\nprefix = \"qu\"\n",
+            expected: "/etc/x/registries.conf:2:2: invalid TOML: a table header must start with a key (letters, "
+                + "digits, _ or -, or a quoted string), saw a line break — fix the syntax"),
+        BadCase(
             label: "table header starting with a non-key character", toml: "[ *x]\nlocation = \"a\"\n",
             expected: "/etc/x/registries.conf:1:3: invalid TOML: a table header must start with a key"),
     ]

@@ -70,10 +70,23 @@ extension RegistriesConfiguration {
         return nil
     }
 
+    /// `'@'` for a visible character, `a line break`, or `U+0000`-style for other invisible ones (one line).
+    static func describe(_ character: Character) -> String {
+        if character.isNewline { return "a line break" }
+        if let ascii = character.asciiValue, ascii > 0x20, ascii < 0x7F { return "'\(character)'" }
+        if !character.isASCII, !character.isWhitespace, character.unicodeScalars.count == 1,
+            character.unicodeScalars.first!.properties.generalCategory != .control
+        {
+            return "'\(character)'"
+        }
+        return character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+            .joined(separator: " ")
+    }
+
     /// Whether a table header's key may start with `character` (a bare key character, a quote, or the `]` of an
     /// empty header, which toml++ reports itself).
     private static func isKeyStart(_ character: Character) -> Bool {
         if character.isASCII && (character.isLetter || character.isNumber) { return true }
-        return "_-\"']".contains(character) || character.isNewline
+        return "_-\"']".contains(character)
     }
 }

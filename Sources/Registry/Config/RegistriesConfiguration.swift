@@ -62,7 +62,7 @@ public struct RegistriesConfiguration: Sendable {
             throw .configuration(
                 file: path, line: bad.line, column: bad.column,
                 problem: "invalid TOML: a table header must start with a key (letters, digits, _ or -, or a quoted "
-                    + "string), saw '\(bad.character)'",
+                    + "string), saw \(Self.describe(bad.character))",
                 fix: "fix the syntax, e.g. [[registry]]")
         }
         let table: TOMLTable
