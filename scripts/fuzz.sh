@@ -11,7 +11,7 @@
 # docker-config (docker config.json credentials).
 #
 # Builds Fuzz/ in release mode with the fuzzer and address sanitizers into .build-fuzz (SwiftPM only rebuilds what
-# changed; the first build takes about 20 minutes on 2 busy cores). Each target's corpus lives in
+# changed; the first build took 30 minutes here, on 2 busy cores). Each target's corpus lives in
 # .cache/fuzz/TARGET/corpus and starts from the committed seeds in Fuzz/Seeds/TARGET (Fuzz/Dictionaries/TARGET.dict
 # is used when present). A crash, timeout (over 10 s for one input) or out-of-memory (over 2 GB) input is kept in
 # .cache/fuzz/TARGET/findings/, and the script exits 1 after printing its path; the full libFuzzer log is
@@ -61,10 +61,9 @@ known() {
 
 build() {
     echo "fuzz: building Fuzz/ into .build-fuzz (sanitizers: fuzzer, address; log .cache/fuzz/build.log)" >&2
-    # One combined -sanitize= list: swiftc keeps only the last of several -sanitize= flags' coverage, so SwiftPM's
-    # `--sanitize=fuzzer --sanitize=address` gives uninstrumented Swift code. -parse-as-library: libFuzzer has the
-    # main function, so the targets' main.swift must not be top-level code. C and C++ (libyaml, toml++) get coverage
-    # too, without libFuzzer's main.
+    # One combined -sanitize= list: with SwiftPM's `--sanitize=fuzzer --sanitize=address` (two flags) swiftc keeps
+    # only the address sanitizer, so Swift code gets no coverage. Each target's @main starts libFuzzer's driver
+    # (Fuzz/Sources/FuzzDriver). C and C++ (libyaml, toml++) get coverage too, without libFuzzer's main.
     swift build -c release --package-path "$REPO/Fuzz" --scratch-path "$SCRATCH" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
         -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >"$CACHE/build.log" 2>&1 || {
@@ -97,7 +96,8 @@ run() {
     fi
     read -r -a extra <<<"$(extra_options "$target")"
     # The first directory receives new inputs; the seeds are only read.
-    nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" "${extra[@]}" \
+    # SWIFT_BACKTRACE=enable=no: the Swift runtime's backtracer would run first on a crash and confuse ASan.
+    SWIFT_BACKTRACE=enable=no nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" "${extra[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
         -artifact_prefix="$dir/findings/" >"$log" 2>&1 || status=$?
     local count finding
@@ -105,7 +105,7 @@ run() {
     finding=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     if [ "$status" -ne 0 ] || [ -n "$finding" ]; then
         local what
-        what=$(grep -m 1 -E 'ERROR: libFuzzer|ERROR: AddressSanitizer|Fatal error|ALARM|out-of-memory' "$log" || true)
+        what=$(grep -m 1 -E 'ERROR: libFuzzer|ERROR: AddressSanitizer|ERROR: LeakSanitizer|Fatal error|Assertion .* failed|ALARM|out-of-memory' "$log" || true)
         echo "fuzz: $target: FOUND after $count executions in ${seconds} s budget: ${what:-exit status $status}"
         echo "fuzz: $target: input kept at ${finding:-<none written>}; log $log"
         echo "fuzz: $target: replay with scripts/fuzz.sh $target replay ${finding:-FILE}"
