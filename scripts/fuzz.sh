@@ -130,7 +130,7 @@ if [ "$2" = replay ]; then
     [ "$1" != all ] && [ $# -ge 3 ] || usage
     build
     read -r -a extra <<<"$(extra_options "$1")"
-    exec "$(executable "$1")" "${extra[@]}" "${@:3}"
+    SWIFT_BACKTRACE=enable=no exec "$(executable "$1")" "${extra[@]}" "${@:3}"
 fi
 [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || { echo "fuzz: SECONDS must be a positive number, not '$2'" >&2; exit 2; }
 
