@@ -12,7 +12,9 @@ import Support
 /// tag              := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
 /// ```
 ///
-/// plus a 255-character limit on the name as written (domain and path, without tag and digest).
+/// plus a 255-character limit on the name (domain and path, without tag and digest), both as written and as normalised
+/// (`docker.io/library/…`), as Docker's `ParseNormalizedNamed` does: so the normal form of every accepted reference
+/// parses again.
 enum ReferenceParser {
     /// Why a string is not a valid reference; the caller prefixes it with the reference.
     struct Problem: Error {
@@ -87,6 +89,12 @@ enum ReferenceParser {
         var repository = String(path)
         if registry == "docker.io", !repository.contains("/") {
             repository = "library/" + repository
+        }
+        let normalisedLength = registry.utf8.count + 1 + repository.utf8.count
+        if normalisedLength > maximumNameLength {
+            throw Problem(
+                "name longer than \(maximumNameLength) characters once normalised to \(registry)/… "
+                    + "(\(normalisedLength))")
         }
         if tag == nil, digest == nil { tag = "latest" }
         return Reference(validatedRegistry: registry, repository: repository, tag: tag, digest: digest)

@@ -187,6 +187,28 @@ struct ReferenceTests {
         #expect(try Reference(name).repository.count == 255 - "example.com/".count)
     }
 
+    /// Found by Fuzz/FuzzReference: 253 characters as written, 271 once normalised, so the normal form of an
+    /// accepted reference did not parse. Docker (`ParseNormalizedNamed`) applies the limit to the normalised name.
+    @Test func lengthLimitAppliesToTheNormalisedName() throws {
+        let fuzzed =
+            "indeal0-dolibrary/g.d.ev/ind.ex.codker.io.p.g.d.evx.dockeo.p.g.d.ev/mal0-docr.io.p.g.d.ev/index.docker.io."
+            + "p.g.d.ev/mal0-docker.pkg.dev/ibrarypkg.devh/er.pkolibrary/g.d.ev/ind.ex.codker.io.p.g.d.evx.dockeo.p.g.d."
+            + "ev/mal0-docr.io.p.g.d.ev/index.dockerrabrg"
+        #expect(fuzzed.utf8.count == 253)
+        for input in [fuzzed, String(repeating: "a", count: 250)] {
+            #expect {
+                try Reference(input)
+            } throws: { error in
+                let message = (error as? OCIError)?.message ?? ""
+                return message.contains("name longer than 255 characters once normalised to docker.io/… (")
+                    && !message.contains("\n")
+            }
+        }
+        let longest = String(repeating: "a", count: 255 - "docker.io/library/".count)
+        #expect(try Reference(longest).description == "docker.io/library/\(longest):latest")
+        #expect(try Reference(Reference(longest).description).repository == "library/\(longest)")
+    }
+
     @Test func identifierAndAPIHost() throws {
         let hub = try Reference("ubuntu")
         #expect(hub.identifier == "latest")

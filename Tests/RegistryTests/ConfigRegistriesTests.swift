@@ -285,7 +285,43 @@ struct ConfigRegistriesTests {
         BadCase(
             label: "tag prefix", toml: "[[registry]]\nprefix = \"a.example/repo:tag\"\n",
             expected: "/etc/x/registries.conf: [[registry]] #1: prefix \"a.example/repo:tag\" names a tag or digest"),
+        // Found by Fuzz/FuzzRegistriesConf (this is its input, made UTF-8): toml++ asserted (SIGABRT with a
+        // backtrace) on a table header whose key starts with a character that cannot start a key.
+        BadCase(
+            label: "table header starting with a non-key character (fuzzer input)",
+            toml: "short-name-mode = \"enf.orcing\"\n\n[[@registry]]\nprefix = \"*.example.c\u{FFFD}m\"\n"
+                + "location = \"registry.example.com\"\n`locked = true\n\n[[registry]]\nlocation*= \"ghcr.io\"\n"
+                + "ins-mode = \"ense\n",
+            expected: "/etc/x/registries.conf:3:3: invalid TOML: a table header must start with a key (letters, "
+                + "digits, _ or -, or a quoted string), saw '@' — fix the syntax"),
+        BadCase(
+            label: "array table header with a third bracket (fuzzer input)",
+            toml: "[[registry]]\nlocation = \"docker.io\"\n\n[[[registries.search]ocation = \"mirror.gcr.io\"\n",
+            expected: "/etc/x/registries.conf:4:3: invalid TOML: a table header must start with a key"),
+        BadCase(
+            label: "table header broken by a line break (reduced fuzzer input)",
+            toml: "# comment \"j\"\"\n[\nZregistry]]\nprefix = \"qu\"\n",
+            expected: "/etc/x/registries.conf:2:2: invalid TOML: a table header must start with a key (letters, "
+                + "digits, _ or -, or a quoted string), saw a line break — fix the syntax"),
+        BadCase(
+            label: "table header starting with a non-key character", toml: "[ *x]\nlocation = \"a\"\n",
+            expected: "/etc/x/registries.conf:1:3: invalid TOML: a table header must start with a key"),
     ]
+
+    @Test("a multi-line string or array value is not mistaken for a table header")
+    func notTableHeaders() throws {
+        let configuration = try RegistriesConfiguration(
+            parsing: "unqualified-search-registries = [\n  \"a.example\",\n  \"\"\"\n[@x]\n\"\"\",\n]\n",
+            path: "/c.conf")
+        #expect(configuration.unqualifiedSearchRegistries == ["a.example", "[@x]\n"])
+        // A nested array on its own line is a value, not a header: whatever is wrong with it, toml++ says so.
+        let error = #expect(throws: RegistryError.self) {
+            _ = try RegistriesConfiguration(
+                parsing: "unqualified-search-registries = [ # [@ in a comment\n  [[\"a\"]],\n  \"b[\",\n]\n",
+                path: "/c.conf")
+        }
+        #expect(error?.description.contains("table header") == false, "\(String(describing: error))")
+    }
 
     @Test("invalid files: one line naming the file and the problem", arguments: badCases)
     func invalid(_ testCase: BadCase) throws {

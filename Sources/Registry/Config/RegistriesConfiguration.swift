@@ -58,6 +58,13 @@ public struct RegistriesConfiguration: Sendable {
     /// - Throws: ``RegistryError`` of kind `configuration`, one line naming `path` (and the line and column for
     ///   TOML syntax errors) and what is wrong.
     public init(parsing text: String, path: String) throws(RegistryError) {
+        if let bad = Self.badTableHeader(in: text) {
+            throw .configuration(
+                file: path, line: bad.line, column: bad.column,
+                problem: "invalid TOML: a table header must start with a key (letters, digits, _ or -, or a quoted "
+                    + "string), saw \(Self.describe(bad.character))",
+                fix: "fix the syntax, e.g. [[registry]]")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
