@@ -245,13 +245,25 @@ struct ConfigRegistriesTests {
             expected: "/etc/x/registries.conf: registry[0].insecure: expected true or false"),
         BadCase(
             label: "prefix is a number", toml: "[[registry]]\nprefix = 5\n",
-            expected: "/etc/x/registries.conf: registry[0].prefix: expected a string"),
+            expected: "/etc/x/registries.conf:2:10: a registries.conf value is a quoted string, true/false, an array "
+                + "or a table, saw '5' (numbers, dates and times are not used) — quote the value"),
         BadCase(
             label: "mirror is a string", toml: "[[registry]]\nprefix = \"a.example\"\nmirror = \"m.example\"\n",
             expected: "/etc/x/registries.conf: registry[0].mirror: expected a list"),
         BadCase(
-            label: "registry is not a table array", toml: "registry = 5\n",
+            label: "registry is not a table array", toml: "registry = \"5\"\n",
             expected: "/etc/x/registries.conf: registry: expected"),
+        // Found by Fuzz/FuzzRegistriesConf: toml++ asserted in its date-time parser (SIGABRT with a backtrace).
+        BadCase(
+            label: "malformed date-time value (fuzzer input)", toml: "u=1979-05-27T'07:32:00Z\n",
+            expected: "/etc/x/registries.conf:1:3: a registries.conf value is a quoted string, true/false, an array "
+                + "or a table, saw '1'"),
+        BadCase(
+            label: "number inside an array of an inline table",
+            toml:
+                "[[registry]]\nprefix = \"a.example\"\nmirror = [\n  { location = \"m.example\", x = [ true,\n -1 ] },\n]\n",
+            expected: "/etc/x/registries.conf:5:2: a registries.conf value is a quoted string, true/false, an array "
+                + "or a table, saw '-'"),
         BadCase(
             label: "URL scheme in location",
             toml: "[[registry]]\nprefix = \"a.example\"\nlocation = \"https://b.example\"\n",
@@ -321,6 +333,18 @@ struct ConfigRegistriesTests {
                 path: "/c.conf")
         }
         #expect(error?.description.contains("table header") == false, "\(String(describing: error))")
+    }
+
+    @Test("the value prefilter keeps strings, booleans, arrays and inline tables, with ports and digits in them")
+    func valueKindsAccepted() throws {
+        let configuration = try RegistriesConfiguration(
+            parsing: "unqualified-search-registries = [\"a.example:5000\", # 5000\n  'b.example',\n]\n"
+                + "[[registry]]\nprefix = \"a.example\"\nlocation = \"b.example:5000\" # = 5000\n"
+                + "blocked = false\nmirror = [ { location = \"m.example:5000\", insecure = true } ]\n"
+                + "[aliases]\n\"app1\" = \"a.example/team/app1\"\n",
+            path: "/c.conf")
+        #expect(configuration.unqualifiedSearchRegistries == ["a.example:5000", "b.example"])
+        #expect(configuration.prefixes == ["a.example"])
     }
 
     @Test("invalid files: one line naming the file and the problem", arguments: badCases)

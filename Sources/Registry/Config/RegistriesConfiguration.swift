@@ -58,12 +58,21 @@ public struct RegistriesConfiguration: Sendable {
     /// - Throws: ``RegistryError`` of kind `configuration`, one line naming `path` (and the line and column for
     ///   TOML syntax errors) and what is wrong.
     public init(parsing text: String, path: String) throws(RegistryError) {
-        if let bad = Self.badTableHeader(in: text) {
-            throw .configuration(
-                file: path, line: bad.line, column: bad.column,
-                problem: "invalid TOML: a table header must start with a key (letters, digits, _ or -, or a quoted "
-                    + "string), saw \(Self.describe(bad.character))",
-                fix: "fix the syntax, e.g. [[registry]]")
+        if let bad = Self.prefilterProblem(in: text) {
+            switch bad.problem {
+            case .tableHeader:
+                throw .configuration(
+                    file: path, line: bad.line, column: bad.column,
+                    problem: "invalid TOML: a table header must start with a key (letters, digits, _ or -, or a "
+                        + "quoted string), saw \(Self.describe(bad.character))",
+                    fix: "fix the syntax, e.g. [[registry]]")
+            case .value:
+                throw .configuration(
+                    file: path, line: bad.line, column: bad.column,
+                    problem: "a registries.conf value is a quoted string, true/false, an array or a table, saw "
+                        + "\(Self.describe(bad.character)) (numbers, dates and times are not used)",
+                    fix: "quote the value, e.g. location = \"mirror.example:5000\"")
+            }
         }
         let table: TOMLTable
         do {
