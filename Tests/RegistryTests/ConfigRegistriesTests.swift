@@ -318,10 +318,35 @@ struct ConfigRegistriesTests {
         BadCase(
             label: "table header starting with a non-key character", toml: "[ *x]\nlocation = \"a\"\n",
             expected: "/etc/x/registries.conf:1:3: invalid TOML: a table header must start with a key"),
+        // Found by Fuzz/FuzzRegistriesConf (its input, whole): after a UTF-8 byte order mark, which toml++ skips, the
+        // header scan did not see the first line's `[`, and toml++ asserted on it.
+        BadCase(
+            label: "table header after a byte order mark (fuzzer input)", toml: "\u{FEFF}[,",
+            expected: "/etc/x/registries.conf:1:2: invalid TOML: a table header must start with a key"),
+        // Found by Fuzz/FuzzRegistriesConf (reduced from 40 `[` and 100 `}`): toml++ asserted in parse_value.
+        BadCase(
+            label: "array closed by a brace (reduced fuzzer input)", toml: "h=[[[}}}",
+            expected: "/etc/x/registries.conf:1:6: invalid TOML: '}' does not close the innermost open [ or { — fix "
+                + "the brackets"),
+        // Found by Fuzz/FuzzRegistriesConf: `[` and two combining marks are one Character, so a scan by Characters
+        // did not see the header, and toml++ asserted in parse_key.
+        BadCase(
+            label: "table header key starting with a combining mark (fuzzer input)", toml: "[\u{061A}\u{061A}s\u{0}g",
+            expected: "/etc/x/registries.conf:1:2: invalid TOML: a table header must start with a key (letters, "
+                + "digits, _ or -, or a quoted string), saw U+61A"),
+        BadCase(
+            label: "a brace where a value is due", toml: "a = }\n",
+            expected: "/etc/x/registries.conf:1:5: invalid TOML: '}' does not close"),
+        BadCase(
+            label: "inline table closed by a bracket", toml: "[[registry]]\nmirror = [ { location = \"m\" ] ]\n",
+            expected: "/etc/x/registries.conf:2:29: invalid TOML: ']' does not close"),
     ]
 
     @Test("a multi-line string or array value is not mistaken for a table header")
     func notTableHeaders() throws {
+        let marked = try RegistriesConfiguration(
+            parsing: "\u{FEFF}[[registry]]\nprefix = \"a.example\"\nlocation = \"b.example\"\n", path: "/c.conf")
+        #expect(try marked.resolve(try Reference("a.example/x")).primary.host == "b.example")
         let configuration = try RegistriesConfiguration(
             parsing: "unqualified-search-registries = [\n  \"a.example\",\n  \"\"\"\n[@x]\n\"\"\",\n]\n",
             path: "/c.conf")

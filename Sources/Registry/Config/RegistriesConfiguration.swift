@@ -72,6 +72,11 @@ public struct RegistriesConfiguration: Sendable {
                     problem: "a registries.conf value is a quoted string, true/false, an array or a table, saw "
                         + "\(Self.describe(bad.character)) (numbers, dates and times are not used)",
                     fix: "quote the value, e.g. location = \"mirror.example:5000\"")
+            case .bracket:
+                throw .configuration(
+                    file: path, line: bad.line, column: bad.column,
+                    problem: "invalid TOML: \(Self.describe(bad.character)) does not close the innermost open "
+                        + "[ or {", fix: "fix the brackets, e.g. mirror = [ { location = \"m.example\" } ]")
             }
         }
         let table: TOMLTable
