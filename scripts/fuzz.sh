@@ -10,8 +10,9 @@
 # tar (the layer tar writer, read back by an independent reader), registries-conf (registries.conf through TOMLKit),
 # docker-config (docker config.json credentials).
 #
-# Builds Fuzz/ in release mode with the fuzzer and address sanitizers into .build-fuzz (SwiftPM only rebuilds what
-# changed; the first build took 30 minutes here, on 2 busy cores). Each target's corpus lives in
+# Builds Fuzz/ with the fuzzer and address sanitizers, in release mode into .build-fuzz (the first build took 30
+# minutes here, on 2 busy cores), or with FUZZ_CONFIGURATION=debug in debug mode into .build-fuzz-debug (5 minutes
+# cold; each input runs slower, which is what CI trades for the shorter build). SwiftPM only rebuilds what changed. Each target's corpus lives in
 # .cache/fuzz/TARGET/corpus and starts from the committed seeds in Fuzz/Seeds/TARGET (Fuzz/Dictionaries/TARGET.dict
 # is used when present). A crash, timeout (over 10 s for one input) or out-of-memory (over 2 GB) input is kept in
 # .cache/fuzz/TARGET/findings/, and the script exits 1 after printing its path; the full libFuzzer log is
@@ -22,7 +23,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 
 TARGETS=(reference auth-challenge spec-yaml tar registries-conf docker-config)
-SCRATCH="$REPO/.build-fuzz"
+CONFIGURATION=${FUZZ_CONFIGURATION:-release}
+case "$CONFIGURATION" in
+    release) SCRATCH="$REPO/.build-fuzz" ;;
+    debug) SCRATCH="$REPO/.build-fuzz-debug" ;;
+    *) echo "fuzz: FUZZ_CONFIGURATION must be release or debug, not '$CONFIGURATION'" >&2; exit 2 ;;
+esac
 CACHE="$REPO/.cache/fuzz"
 
 usage() {
@@ -41,15 +47,21 @@ executable() {
         registries-conf) name=FuzzRegistriesConf ;;
         docker-config) name=FuzzDockerConfig ;;
     esac
-    echo "$SCRATCH/release/$name"
+    echo "$SCRATCH/$CONFIGURATION/$name"
 }
 
-# libFuzzer options for one target beyond the common ones.
+# libFuzzer options for one target beyond the common ones, and its ASAN_OPTIONS.
 #  registries-conf: TOMLKit 0.6.0 leaks every parsed document (TOMLTable never frees its toml::table, nor `keys` its
-#  C array); imagespec parses registries.conf once per process, so leak checking would only ever report that.
+#  C array); imagespec parses registries.conf once per process, so leak checking would only ever report that. Both
+#  libFuzzer's per-input check (-detect_leaks=0) and ASan's check at exit (detect_leaks=0) are off for it.
 extra_options() {
     case "$1" in
         registries-conf) echo "-detect_leaks=0" ;;
+    esac
+}
+asan_options() {
+    case "$1" in
+        registries-conf) echo "detect_leaks=0" ;;
     esac
 }
 
@@ -60,11 +72,11 @@ known() {
 }
 
 build() {
-    echo "fuzz: building Fuzz/ into .build-fuzz (sanitizers: fuzzer, address; log .cache/fuzz/build.log)" >&2
+    echo "fuzz: building Fuzz/ ($CONFIGURATION) into ${SCRATCH#"$REPO"/} (sanitizers: fuzzer, address; log .cache/fuzz/build.log)" >&2
     # One combined -sanitize= list: with SwiftPM's `--sanitize=fuzzer --sanitize=address` (two flags) swiftc keeps
     # only the address sanitizer, so Swift code gets no coverage. Each target's @main starts libFuzzer's driver
     # (Fuzz/Sources/FuzzDriver). C and C++ (libyaml, toml++) get coverage too, without libFuzzer's main.
-    swift build -c release --package-path "$REPO/Fuzz" --scratch-path "$SCRATCH" \
+    swift build -c "$CONFIGURATION" --package-path "$REPO/Fuzz" --scratch-path "$SCRATCH" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
         -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >"$CACHE/build.log" 2>&1 || {
         tail -n 30 "$CACHE/build.log" >&2
@@ -97,7 +109,7 @@ run() {
     read -r -a extra <<<"$(extra_options "$target")"
     # The first directory receives new inputs; the seeds are only read.
     # SWIFT_BACKTRACE=enable=no: the Swift runtime's backtracer would run first on a crash and confuse ASan.
-    SWIFT_BACKTRACE=enable=no nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" "${extra[@]}" \
+    ASAN_OPTIONS=$(asan_options "$target") SWIFT_BACKTRACE=enable=no nice -n 19 "$binary" "$dir/corpus" "$REPO/Fuzz/Seeds/$target" "${dictionary[@]}" "${extra[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
         -artifact_prefix="$dir/findings/" >"$log" 2>&1 || status=$?
     local count finding
@@ -130,7 +142,7 @@ if [ "$2" = replay ]; then
     [ "$1" != all ] && [ $# -ge 3 ] || usage
     build
     read -r -a extra <<<"$(extra_options "$1")"
-    SWIFT_BACKTRACE=enable=no exec "$(executable "$1")" "${extra[@]}" "${@:3}"
+    ASAN_OPTIONS=$(asan_options "$1") SWIFT_BACKTRACE=enable=no exec "$(executable "$1")" "${extra[@]}" "${@:3}"
 fi
 [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || { echo "fuzz: SECONDS must be a positive number, not '$2'" >&2; exit 2; }
 

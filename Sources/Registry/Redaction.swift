@@ -35,6 +35,12 @@ public enum Redaction {
         _ = registered.withLock { $0.insert(trimmed) }
     }
 
+    /// Forgets every registered secret. Only for harnesses that register many unrelated credentials in one process
+    /// (the `docker-config` fuzz target): a real process keeps its secrets registered for its whole life.
+    @_spi(Testing) public static func unregisterAll() {
+        registered.withLock { $0.removeAll() }
+    }
+
     /// Registers every secret part of `credential`: the password and its base64 `user:password` form, or the token.
     public static func register(_ credential: Credential) {
         switch credential {
