@@ -87,9 +87,11 @@ import Testing
             project.binary, ["build", "--flytekit-json", "-", "--no-flytekit", "--output", "oci:" + layout],
             environment: project.binaryEnvironment, input: Data(text.utf8))
         try built.check()
-        let tag = try #require(flytekit["tag"] as? String)
+        // The layout holds this one image; it is read without a ref name, because flytekit's tag (URL-safe base64 of
+        // a hash that includes the scratch path) is sometimes not a valid OCI ref name (`__`, a leading `_`), and then
+        // the layout records it as `io.containerd.image.name` only (LayoutRefNameTests).
         let config = try await ExternalTool.runAsync(
-            "skopeo", ["inspect", "--config", "oci:\(layout):\(tag)"]
+            "skopeo", ["inspect", "--config", "oci:\(layout)"]
         ).check().stdout
         #expect(config.contains("\"_F_IMG_ID=\(try #require(flytekit["id"] as? String))\""))
 
