@@ -34,7 +34,9 @@ printf '#define IMAGESPEC_BUILD_COMMIT "%s"\n' "$commit" >"$header.new"
 if cmp -s "$header.new" "$header"; then rm -f "$header.new"; else mv "$header.new" "$header"; fi
 
 # 2. A library directory searched before the system's that holds only the static archives: the system-library
-#    targets autolink -lz / -lzstd and the Swift runtime links -lstdc++; GNU ld then takes libX.a from here.
+#    targets link -lz / -lzstd and the Swift runtime links -lstdc++; GNU ld then takes libX.a from here. zlib.pc and
+#    libzstd.pc of our own (PKG_CONFIG_PATH) put that directory first: the system ones add -L/usr/lib/…, which would
+#    otherwise come first and give the .so.
 libstdcxx=$(g++ -print-file-name=libstdc++.a 2>/dev/null || true)
 [ -f "$libstdcxx" ] || libstdcxx=$(ls /usr/lib/gcc/x86_64-linux-gnu/*/libstdc++.a 2>/dev/null | sort -V | tail -n1)
 for lib in "$LIBDIR/libz.a" "$LIBDIR/libzstd.a" "$libstdcxx"; do
@@ -43,6 +45,14 @@ done
 ln -sf "$LIBDIR/libz.a" "$SCRATCH/static-libs/libz.a"
 ln -sf "$LIBDIR/libzstd.a" "$SCRATCH/static-libs/libzstd.a"
 ln -sf "$libstdcxx" "$SCRATCH/static-libs/libstdc++.a"
+mkdir -p "$SCRATCH/pkgconfig"
+for pc in zlib:z libzstd:zstd; do
+    module=${pc%%:*} lib=${pc#*:}
+    version=$(pkg-config --modversion "$module" 2>/dev/null || echo 0)
+    printf 'Name: %s\nDescription: %s, linked statically (scripts/build-release.sh)\nVersion: %s\nLibs: -L%s -l%s\nCflags:\n' \
+        "$module" "$module" "$version" "$SCRATCH/static-libs" "$lib" >"$SCRATCH/pkgconfig/$module.pc"
+done
+export PKG_CONFIG_PATH="$SCRATCH/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 # 3. Build.
 say "swift build -c release --static-swift-stdlib (scratch $SCRATCH)"

@@ -73,6 +73,7 @@ name=$(basename "$root")
 mkdir -p "$root/$name.data/scripts"
 install -m 0755 "$binary" "$root/$name.data/scripts/imagespec"
 sed -i 's/^Root-Is-Purelib: true$/Root-Is-Purelib: false/' "$root/$name.dist-info/WHEEL"
+mkdir -p "$work/packed"
 "$TOOLS/bin/wheel" pack --dest-dir "$work/packed" "$root" >&2
 packed=$(ls "$work"/packed/*.whl)
 
@@ -85,7 +86,8 @@ plat=${IMAGESPEC_WHEEL_PLAT:-$(echo "$report" | grep -o 'manylinux_2_[0-9]*_x86_
 "$TOOLS/bin/wheel" tags --remove --platform-tag "$plat" "$linux" >&2
 final=$(ls "$work"/packed/*"$plat".whl)
 check=$("$TOOLS/bin/auditwheel" show "$final" 2>&1) || fail "auditwheel show failed: $check"
-echo "$check" | grep -q "is consistent with the following platform tag: \"$plat\"" \
+# auditwheel wraps its lines: compare with the whitespace squeezed.
+echo "$check" | tr -s ' \n' '  ' | grep -q "is consistent with the following platform tag: \"$plat\"" \
     || fail "auditwheel does not accept $plat for $(basename "$final"): $check"
 rm -f "$DIST"/flytekitplugins_imagespec-*-manylinux_*.whl
 cp "$final" "$DIST/"
