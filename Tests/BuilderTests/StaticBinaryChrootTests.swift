@@ -42,8 +42,10 @@ import Testing
         try await ExternalTool.runAsync("umoci", ["unpack", "--image", layout.path + ":latest", directory + "/bundle"])
             .check()
         let rootfs = directory + "/bundle/rootfs"
-        let swiftLibraries = try ExternalTool.run("find", [rootfs, "-name", "libswift*", "-o", "-name", "libFoundation*"])
-            .check().stdout
+        let swiftLibraries = try ExternalTool.run(
+            "find", [rootfs, "-name", "libswift*", "-o", "-name", "libFoundation*"]
+        )
+        .check().stdout
         #expect(swiftLibraries.isEmpty, "the chroot must have no Swift libraries: \(swiftLibraries)")
 
         let bin = rootfs + "/opt/imagespec/bin"

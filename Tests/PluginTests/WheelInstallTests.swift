@@ -37,9 +37,9 @@ import Testing
         }
         let clean = ["PATH": path, "PIP_DISABLE_PIP_VERSION_CHECK": "1"]
         let unset = ["IMAGESPEC_BIN", "PYTHONPATH", "VIRTUAL_ENV", "IMAGESPEC_PYTHON"]
-        try await ExternalTool.runAsync(
-            "python3", ["-m", "venv", venv], environment: clean, unsetting: unset
-        ).check()
+        // Debian's python3 (scripts/setup.sh installs python3-venv), as on a user's machine; else the one on PATH.
+        let python3 = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        try await ExternalTool.runAsync(python3, ["-m", "venv", venv], environment: clean, unsetting: unset).check()
         try await ExternalTool.runAsync(
             venv + "/bin/pip",
             [
