@@ -81,7 +81,7 @@ import Testing
             "skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://\(image)"]
         ).check()
         #expect(inspected.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == digest)
-        let unpacked = try await UnpackedImage.unpack("docker://\(pinned)", into: directory + "/built")
+        let unpacked = try await UnpackedImage.unpack("docker://\(image)", into: directory + "/built")
         let hello = try unpacked.run("python3 -c 'import hello_pkg; print(hello_pkg.__name__)'").check()
         #expect(hello.stdout.contains("hello_pkg"))
     }
