@@ -35,6 +35,8 @@ let package = Package(
         // System libraries
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The git commit `imagespec --version` prints; scripts/build-release.sh supplies it (empty otherwise).
+        .target(name: "CBuildInfo"),
 
         // Small shared helpers that are not model: bounded task groups, text helpers, EINTR-safe read/write, and how
         // child processes are started (ChildLifetime).
@@ -125,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "imagespec",
             dependencies: [
-                "OCI", "Registry", "Spec", "Layers", "Destinations", "Builder", "GoogleCloud", "Support",
+                "OCI", "Registry", "Spec", "Layers", "Destinations", "Builder", "GoogleCloud", "Support", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -13,8 +13,11 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int64
     /// The local layer cache (also holds downloaded base blobs and build scratch space).
     public var cacheRoot: String
-    /// The `uv` executable; nil looks it up on `PATH` of ``environment``.
+    /// The `uv` executable; nil looks it up in ``uvSearchDirectories``, then on `PATH` of ``environment``.
     public var uvExecutable: String?
+    /// Directories searched for `uv` before `PATH` when ``uvExecutable`` is nil (default: none). The CLI passes the
+    /// directory of its own executable, where a wheel install (`pip install flytekitplugins-imagespec`) puts `uv`.
+    public var uvSearchDirectories: [String] = []
     /// Environment for `uv` (proxies, `UV_CACHE_DIR`, `PATH`, …) and for `SOURCE_DATE_EPOCH`.
     public var environment: [String: String]
     /// The Python version of the machine flytekit runs on (`major.minor`), used for the default base image when the

@@ -108,7 +108,9 @@ public struct ImageBuilder: Sendable {
             throw BuildError(.invalidSpec, "base_image \"\(plan.baseImage)\": \(error)")
         }
         try Self.checkRunPrerequisites(plan)
-        let installer = try PythonInstaller(executable: options.uvExecutable, environment: options.environment)
+        let installer = try PythonInstaller(
+            executable: options.uvExecutable, searchFirst: options.uvSearchDirectories, environment: options.environment
+        )
         var images: [BuiltImage] = []
         for platform in plan.platforms {
             images.append(

@@ -20,10 +20,14 @@ public struct PythonInstaller: Sendable {
     /// Environment for `uv`.
     public let environment: [String: String]
 
-    /// Finds `uv` (`executable`, else on `PATH` of `environment`).
+    /// Finds `uv`: `executable` if given, else the first `uv` in `searchFirst` (the CLI passes the directory of its
+    /// own executable: a wheel install puts `imagespec` and `uv` side by side in the venv's `bin`), else the first on
+    /// `PATH` of `environment`.
     ///
     /// - Throws: ``BuildError`` of kind ``BuildError/Kind/missingTool`` saying how to install it.
-    public init(executable: String? = nil, environment: [String: String]) throws(BuildError) {
+    public init(executable: String? = nil, searchFirst: [String] = [], environment: [String: String])
+        throws(BuildError)
+    {
         self.environment = environment
         if let executable {
             guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -33,7 +37,8 @@ public struct PythonInstaller: Sendable {
             return
         }
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
+        let directories = searchFirst + path.split(separator: ":").map(String.init)
+        for directory in directories where !directory.isEmpty {
             let candidate = "\(directory)/uv"
             if FileManager.default.isExecutableFile(atPath: candidate) {
                 uv = candidate
@@ -42,7 +47,23 @@ public struct PythonInstaller: Sendable {
         }
         throw BuildError(
             .missingTool,
-            "uv not found on PATH — install it (pip install uv, or scripts/setup.sh) or put its directory on PATH")
+            "uv not found next to imagespec or on PATH — install it (pip install uv, or scripts/setup.sh) or put its "
+                + "directory on PATH")
+    }
+
+    /// The directory of the running executable (`/proc/self/exe` with symlinks resolved, else `argv[0]` made
+    /// absolute), or nil when neither names an existing file.
+    public static func runningExecutableDirectory() -> String? {
+        let fileManager = FileManager.default
+        var executable = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        if executable == nil, let first = CommandLine.arguments.first, first.contains("/") {
+            let absolute = first.hasPrefix("/") ? first : fileManager.currentDirectoryPath + "/" + first
+            executable = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+        }
+        guard let executable, executable.hasPrefix("/"), fileManager.fileExists(atPath: executable) else {
+            return nil
+        }
+        return (executable as NSString).deletingLastPathComponent
     }
 
     /// The `uv` arguments that install `requirementsFile` (with `constraintsFile`, and extra indexes from a lock)

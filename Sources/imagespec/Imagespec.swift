@@ -13,7 +13,7 @@ struct Imagespec: AsyncParsableCommand {
             Computes the same image names flytekit does, checks registries without guessing, and talks to any \
             OCI registry without Docker.
             """,
-        version: "0.1.0",
+        version: BuildVersion.description,
         subcommands: [
             // Each engineer adds its command here (one line each).
             InspectCommand.self,

@@ -252,7 +252,8 @@ import Testing
             try PythonInstaller(environment: ["PATH": "/nonexistent"])
         } throws: { error in
             let error = error as? BuildError
-            return error?.kind == .missingTool && error?.message.hasPrefix("uv not found on PATH") == true
+            return error?.kind == .missingTool
+                && error?.message.hasPrefix("uv not found next to imagespec or on PATH") == true
         }
     }
 }

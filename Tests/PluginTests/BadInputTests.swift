@@ -20,7 +20,9 @@ import Testing
         Case(
             name: "binary missing", yaml: nil, registry: nil,
             environment: ["IMAGESPEC_BIN": "", "PATH": "/usr/bin:/bin"],
-            reason: "imagespec: the imagespec binary was not found on PATH — install it"),
+            reason:
+                "imagespec: the imagespec binary was not found (not bundled with flytekitplugins-imagespec, not on "
+                + "PATH) — install the platform wheel"),
         Case(
             name: "IMAGESPEC_BIN wrong", yaml: nil, registry: nil,
             environment: ["IMAGESPEC_BIN": "/nonexistent/imagespec"],

@@ -19,8 +19,9 @@ struct FlyteProject {
     /// Where the project's images go: `127.0.0.1:PORT/wf`.
     var imageRegistry: String { registry.host + "/wf" }
 
-    static func make() async throws -> FlyteProject {
-        let python = try TestEnvironment.requireVenvPython()
+    /// `python` (default: the project venv's) is the interpreter whose environment has flytekit and the plugin.
+    static func make(python: String? = nil) async throws -> FlyteProject {
+        let python = try python ?? TestEnvironment.requireVenvPython()
         let binary = try TestEnvironment.requireImagespecBinary()
         let registry = try await RegistryFixture.start()
         do {

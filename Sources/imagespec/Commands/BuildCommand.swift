@@ -132,6 +132,8 @@ struct BuildCommand: AsyncParsableCommand {
                 options.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
             }
             options.followExternalSymlinks = followExternalSymlinks
+            // uv next to imagespec first: a wheel install puts both in the venv's bin, which need not be on PATH.
+            options.uvSearchDirectories = PythonInstaller.runningExecutableDirectory().map { [$0] } ?? []
             let force = BuildRules.forcePush(requested: self.force, environment: environment, document: flytekit)
             var plan = try BuildPlan(loaded, options: options)
             if let flytekit { try plan.apply(flytekit) }

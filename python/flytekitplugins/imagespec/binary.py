@@ -1,32 +1,71 @@
 """Finding and running the imagespec binary."""
 
+import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import threading
 from typing import List, Optional, Tuple
 
 from .errors import ImagespecError
 
 BINARY_VARIABLE = "IMAGESPEC_BIN"
+DISTRIBUTION = "flytekitplugins-imagespec"
 INSTALL_HINT = (
-    "install it (git clone the imagespec repository, then `swift build -c release` and copy .build/release/imagespec "
-    "onto PATH) or set IMAGESPEC_BIN=/path/to/imagespec"
+    "install the platform wheel, which bundles it (Linux x86_64: `pip install flytekitplugins-imagespec`, or "
+    "`scripts/build-wheel.sh && pip install dist/flytekitplugins_imagespec-*-manylinux_*.whl` in a clone of the "
+    "imagespec repository), build it from source (`swift build -c release` there and put .build/release/imagespec "
+    "on PATH), or set IMAGESPEC_BIN=/path/to/imagespec"
 )
 
 
 def find_binary() -> str:
-    """The imagespec executable: ``$IMAGESPEC_BIN`` if set, else ``imagespec`` on ``PATH``."""
+    """The imagespec executable: ``$IMAGESPEC_BIN`` if set, else the one the platform wheel installed (see
+    :func:`bundled_binary`), else ``imagespec`` on ``PATH``."""
+    return locate_binary()[0]
+
+
+def locate_binary() -> Tuple[str, str]:
+    """:func:`find_binary`'s answer and where it came from: ``"IMAGESPEC_BIN"``, ``"bundled"`` or ``"PATH"``."""
     configured = os.environ.get(BINARY_VARIABLE)
     if configured:
         if os.path.isfile(configured) and os.access(configured, os.X_OK):
-            return configured
+            return configured, BINARY_VARIABLE
         raise ImagespecError(f"{BINARY_VARIABLE}={configured} is not an executable file — {INSTALL_HINT}")
+    bundled = bundled_binary()
+    if bundled:
+        return bundled, "bundled"
     found = shutil.which("imagespec")
     if found:
-        return found
-    raise ImagespecError(f"the imagespec binary was not found on PATH — {INSTALL_HINT}")
+        return found, "PATH"
+    raise ImagespecError(
+        f"the imagespec binary was not found (not bundled with {DISTRIBUTION}, not on PATH) — {INSTALL_HINT}"
+    )
+
+
+def bundled_binary() -> Optional[str]:
+    """The ``imagespec`` the platform wheel installed (its ``*.data/scripts/imagespec``, which pip puts in the
+    environment's scripts directory next to ``uv``), or None for the pure-Python wheel.
+
+    Found through the distribution's own file list (right for venvs, ``--user`` and ``--prefix`` installs alike), else
+    in this interpreter's scripts directory.
+    """
+    candidates = []
+    try:
+        distribution = importlib.metadata.distribution(DISTRIBUTION)
+        for file in distribution.files or []:
+            if file.name == "imagespec" and file.parent.name in ("bin", "Scripts"):
+                candidates.append(str(distribution.locate_file(file)))
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    candidates.append(os.path.join(sysconfig.get_path("scripts"), "imagespec"))
+    for candidate in candidates:
+        path = os.path.realpath(candidate)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return os.path.abspath(candidate)
+    return None
 
 
 def child_environment() -> dict:

@@ -82,7 +82,8 @@ class ImagespecBuilder(ImageSpecBuilder):
             arguments = ["build", "--flytekit-json", path]
             if image_spec._is_force_push:
                 arguments.append("--force")
-            click.secho(f"imagespec: building {name}", fg="blue", err=True)
+            path, source = binary.locate_binary()
+            click.secho(f"imagespec: building {name} with {path} ({source})", fg="blue", err=True)
             status, output, errors = binary.run_streaming(arguments)
         finally:
             if not os.environ.get("IMAGESPEC_KEEP_DOCUMENT"):
