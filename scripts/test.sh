@@ -52,7 +52,7 @@ FAST_SKIP+='|Gar(Command|CredentialSource|EndToEnd|ExistsCopy|TokenRefresh)Tests
 FAST_SKIP+='|BadInputTableTests|SymlinkBuildTests'
 FAST_SKIP+='|BaseMappingTests|BuildBadInputTests|BuildCommandTests|BuildPushTests|DockerArchiveTests|LayerReuseTests'
 FAST_SKIP+='|LockFileTests|MultiPlatformTests|PoetryLockTests|SecretMountTests|ProgressTests'
-FAST_SKIP+='|SignalCleanupTests|OutputTargetTests|StaticBinaryChrootTests'
+FAST_SKIP+='|SignalCleanupTests|OutputTargetTests|StaticBinaryChrootTests|ImagespecImageTests'
 FAST_SKIP+='|PyPathTests|PythonReprTests|PythonFormatTests)\b'
 
 export IMAGESPEC_PYTHON="${IMAGESPEC_PYTHON:-$REPO/.venv/bin/python}"
