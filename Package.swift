@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Builder", targets: ["Builder"]),
         .library(name: "GoogleCloud", targets: ["GoogleCloud"]),
         .library(name: "Runner", targets: ["Runner"]),
+        .library(name: "Debian", targets: ["Debian"]),
     ],
     // Pinned to the versions this machine (and CI) resolves: Package.resolved cannot be committed here, so each range
     // admits patch releases only. Bump deliberately, together with README "Dependencies".
@@ -96,6 +97,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian packages without running them: control files, sources, dpkg's filters and status, maintainer-script
+        // evaluation, update-alternatives and ld.so.cache emulation. Reads images through ImageFileSystem only.
+        .target(name: "Debian", swiftSettings: swiftSettings),
         // Runs a command in an image's root file system (overlay + namespaces) and turns the changes into a layer.
         .target(
             name: "Runner",
@@ -149,6 +153,7 @@ let package = Package(
         ),
 
         .testTarget(name: "OCITests", dependencies: ["OCI"], swiftSettings: swiftSettings),
+        .testTarget(name: "DebianTests", dependencies: ["Debian", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", "OCI", "TestSupport", .product(name: "Logging", package: "swift-log")],
